@@ -1,0 +1,228 @@
+// distillery-cli: expert trajectories and evaluation from the command line.
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "cli/metrics_log.h"
+#include "cli/progress_bar.h"
+#include "common/error.h"
+#include "common/runtime.h"
+#include "config/settings.h"
+#include "data/transform.h"
+#include "eval/evaluate.h"
+#include "expert/expert_trainer.h"
+
+namespace fs = std::filesystem;
+using namespace distillery;
+
+namespace {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+void on_interrupt(int) { g_interrupted = 1; }
+
+const char* kUsage = R"(usage: distillery-cli <command> [options]
+
+commands:
+  demo       the default job: train the quick preset's experts on Fashion-MNIST, then
+             evaluate a random real subset of the same size as a distilled set (the baseline)
+  experts    train expert trajectories into a folder (continues an interrupted generation)
+  eval       evaluate a random real subset: --ipc images per class, hard labels
+  presets    list the presets; `presets NAME` prints one
+  info       print the runtime and the data set the settings select
+
+options:
+  --preset NAME|FILE   settings to start from (default: quick); see `presets`
+  --data SPEC          data set: fashion-mnist, mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC], DIR
+  --set KEY=VALUE      change one setting (repeatable), e.g. --set num_experts=5
+  --experts DIR        expert folder (default: runs/<preset>/experts)
+  --ipc N              images per class for eval (default: the preset's ipc)
+  --metrics FILE       write per-epoch and evaluation metrics; .json for JSON, else CSV
+  --device D           auto (default), cpu or cuda
+  --threads N          CPU threads (default: all cores)
+  --quiet              no progress bars
+  -h, --help           this text
+)";
+
+struct Options {
+    std::string command;
+    std::vector<std::string> positional;
+    std::string preset = "quick";
+    std::string data;
+    std::vector<std::string> sets;
+    std::string experts_dir;
+    std::int64_t ipc = 0;
+    std::string metrics;
+    std::string device = "auto";
+    int threads = 0;
+    bool quiet = false;
+};
+
+Options parse_args(int argc, char** argv) {
+    Options o;
+    auto value = [&](int& i) -> std::string {
+        if (i + 1 >= argc) throw Error(std::string("option ") + argv[i] + " needs a value");
+        return argv[++i];
+    };
+    auto integer = [&](int& i) -> std::int64_t {
+        const std::string flag = argv[i], v = value(i);
+        char* end = nullptr;
+        const long long n = std::strtoll(v.c_str(), &end, 10);
+        if (v.empty() || *end != '\0' || n <= 0) throw Error("option " + flag + " needs a positive integer, not '" + v + "'");
+        return n;
+    };
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "-h" || a == "--help") o.command = "help";
+        else if (a == "--preset") o.preset = value(i);
+        else if (a == "--data") o.data = value(i);
+        else if (a == "--set") o.sets.push_back(value(i));
+        else if (a == "--experts") o.experts_dir = value(i);
+        else if (a == "--ipc") o.ipc = integer(i);
+        else if (a == "--metrics") o.metrics = value(i);
+        else if (a == "--device") o.device = value(i);
+        else if (a == "--threads") o.threads = static_cast<int>(integer(i));
+        else if (a == "--quiet") o.quiet = true;
+        else if (!a.empty() && a[0] == '-') throw Error("unknown option '" + a + "' (see --help)");
+        else if (o.command.empty()) o.command = a;
+        else o.positional.push_back(a);
+    }
+    if (o.command.empty()) o.command = "help";
+    return o;
+}
+
+Settings settings_for(const Options& o) {
+    Settings s = load_preset(o.preset);
+    if (!o.data.empty()) s.set("dataset", o.data);
+    for (const auto& a : o.sets) s.assign(a);
+    if (o.ipc > 0) s.set("ipc", std::to_string(o.ipc));
+    return s;
+}
+
+std::string experts_dir_for(const Options& o) {
+    if (!o.experts_dir.empty()) return o.experts_dir;
+    return (fs::path("runs") / fs::path(o.preset).stem() / "experts").string();
+}
+
+std::string percent(double fraction) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f%%", 100.0 * fraction);
+    return buf;
+}
+
+PreparedData load_data(const Settings& s, const Options& o) {
+    const std::string device = resolve_device(o.device);
+    if (!o.quiet) std::cerr << "loading " << s.text("dataset", "fashion-mnist") << " ...\n";
+    auto data = prepare_from_settings(s, device);
+    std::cout << "data: " << data.name << ", " << data.train_x.size(0) << " training and " << data.test_x.size(0)
+              << " test images of " << data.channels() << "x" << data.height() << "x" << data.width() << ", "
+              << data.num_classes() << " classes, " << data.transform.describe() << ", on " << device << "\n";
+    return data;
+}
+
+int run_experts(const Settings& s, const Options& o, const PreparedData& data, cli::MetricsLog& log) {
+    const auto cfg = ExpertConfig::from_settings(s, data.name);
+    const std::string dir = experts_dir_for(o);
+    std::cout << "experts: " << cfg.num_experts << " x " << cfg.train_epochs << " epochs into " << dir << " ("
+              << cfg.net_for(data).describe() << ", lr " << cfg.lr << ", DSA " << cfg.dsa_strategy << ")\n";
+    cli::ProgressBar bar(o.quiet);
+    const auto report = generate_experts(
+        data, cfg, dir, [&](const Progress& p) { bar.update(p); return g_interrupted == 0; },
+        [&](const ExpertEpoch& e) {
+            log.add({{"kind", "expert_epoch"}, {"expert", std::to_string(e.expert)}, {"epoch", std::to_string(e.epoch)},
+                     {"train_loss", cli::number(e.train_loss)}, {"test_accuracy", cli::number(e.test_accuracy)},
+                     {"seconds", cli::number(e.seconds)},
+                     {"images_per_second", cli::number(e.images / std::max(e.seconds, 1e-9))}});
+        });
+    bar.finish();
+    if (report.already_present > 0)
+        std::cout << "experts: " << report.already_present << " already in " << dir << ", kept\n";
+    for (size_t i = 0; i < report.final_accuracy.size(); ++i)
+        std::cout << "expert " << report.already_present + static_cast<std::int64_t>(i) << ": test accuracy "
+                  << percent(report.final_accuracy[i]) << " after " << cfg.train_epochs << " epochs\n";
+    if (report.trained > 0)
+        std::cout << "experts: trained " << report.trained << " at " << static_cast<long>(report.images_per_second())
+                  << " images/s\n";
+    if (report.cancelled) {
+        std::cout << "experts: interrupted; " << report.already_present + report.trained
+                  << " complete experts are kept, run the same command again to continue\n";
+        return 130;
+    }
+    return 0;
+}
+
+int run_eval(const Settings& s, const Options& o, const PreparedData& data, cli::MetricsLog& log) {
+    const auto cfg = EvalConfig::from_settings(s, data.name);
+    const auto ipc = s.integer("ipc", 10);
+    const double lr = s.number("lr_teacher", 0.01);
+    const auto [images, labels] = random_real_subset(data, ipc, static_cast<std::uint64_t>(s.integer("seed", 0)));
+    std::cout << "eval: random real subset, " << ipc << " images per class, " << cfg.networks << " networks x "
+              << cfg.epochs << " epochs, lr " << lr << "\n";
+    cli::ProgressBar bar(o.quiet);
+    const auto result = evaluate_set(data, images, labels, lr, cfg, [&](const Progress& p) {
+        bar.update(p);
+        return g_interrupted == 0;
+    });
+    bar.finish();
+    std::cout << "random real subset (ipc " << ipc << "): test accuracy " << result.summary() << " in "
+              << cli::format_duration(result.seconds) << "\n";
+    log.add({{"kind", "eval"}, {"set", "random_real"}, {"ipc", std::to_string(ipc)},
+             {"networks", std::to_string(cfg.networks)}, {"epochs", std::to_string(cfg.epochs)},
+             {"accuracy_mean", cli::number(result.mean)}, {"accuracy_std", cli::number(result.std)},
+             {"seconds", cli::number(result.seconds)}});
+    return 0;
+}
+
+int run(const Options& o) {
+    if (o.command == "help") {
+        std::cout << kUsage;
+        return 0;
+    }
+    if (o.command == "presets") {
+        if (o.positional.empty()) {
+            for (const auto& name : preset_names()) std::cout << name << "\n";
+        } else {
+            std::cout << preset_text(o.positional.front());
+        }
+        return 0;
+    }
+    const bool known = o.command == "demo" || o.command == "experts" || o.command == "eval" || o.command == "info";
+    if (!known) throw Error("unknown command '" + o.command + "' (see --help)");
+    init_runtime(o.threads);
+    const Settings s = settings_for(o);
+    if (o.command == "info") {
+        std::cout << runtime_summary() << "\n" << "preset: " << o.preset << "\n" << s.to_text();
+        load_data(s, o);
+        return 0;
+    }
+    std::signal(SIGINT, on_interrupt);
+    std::signal(SIGTERM, on_interrupt);
+    std::cout << runtime_summary() << "\n";
+    const auto data = load_data(s, o);
+    cli::MetricsLog log;
+    int rc = 0;
+    if (o.command == "experts" || o.command == "demo") rc = run_experts(s, o, data, log);
+    if (rc == 0 && (o.command == "eval" || o.command == "demo")) rc = run_eval(s, o, data, log);
+    if (!o.metrics.empty()) {
+        log.write(o.metrics);
+        std::cout << "metrics: " << o.metrics << "\n";
+    }
+    return rc;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(parse_args(argc, argv));
+    } catch (const Error& e) {
+        std::cerr << "distillery-cli: " << e.what() << "\n";
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "distillery-cli: unexpected error: " << e.what() << "\n";
+        return 3;
+    }
+}

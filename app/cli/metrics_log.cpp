@@ -1,0 +1,99 @@
+#include "cli/metrics_log.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+
+namespace distillery::cli {
+namespace {
+
+bool is_number(const std::string& s) {
+    if (s.empty()) return false;
+    char* end = nullptr;
+    std::strtod(s.c_str(), &end);
+    return *end == '\0' && s != "nan" && s != "inf" && s != "-inf";
+}
+
+std::string json_string(const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+        if (c == '"' || c == '\\') out += '\\';
+        if (c == '\n') { out += "\\n"; continue; }
+        out += c;
+    }
+    return out + "\"";
+}
+
+std::string csv_field(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string out = "\"";
+    for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+}  // namespace
+
+std::string number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    return buf;
+}
+
+std::string MetricsLog::csv() const {
+    std::vector<std::string> columns;
+    for (const auto& row : rows_)
+        for (const auto& [k, v] : row) {
+            bool seen = false;
+            for (const auto& c : columns) seen = seen || c == k;
+            if (!seen) columns.push_back(k);
+        }
+    std::ostringstream out;
+    for (size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << csv_field(columns[i]);
+    out << "\n";
+    for (const auto& row : rows_) {
+        for (size_t i = 0; i < columns.size(); ++i) {
+            std::string value;
+            for (const auto& [k, v] : row)
+                if (k == columns[i]) value = v;
+            out << (i ? "," : "") << csv_field(value);
+        }
+        out << "\n";
+    }
+    return out.str();
+}
+
+std::string MetricsLog::json() const {
+    std::ostringstream out;
+    out << "[\n";
+    for (size_t r = 0; r < rows_.size(); ++r) {
+        out << "  {";
+        for (size_t i = 0; i < rows_[r].size(); ++i) {
+            const auto& [k, v] = rows_[r][i];
+            out << (i ? ", " : "") << json_string(k) << ": " << (is_number(v) ? v : json_string(v));
+        }
+        out << "}" << (r + 1 < rows_.size() ? "," : "") << "\n";
+    }
+    out << "]\n";
+    return out.str();
+}
+
+void MetricsLog::write(const std::string& path) const {
+    const bool as_json = std::filesystem::path(path).extension() == ".json";
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::trunc);
+        if (!out) throw Error(path + ": cannot write metrics (is the folder writable?)");
+        out << (as_json ? json() : csv());
+        out.flush();
+        if (!out) throw Error(path + ": writing metrics failed (disk full?)");
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) throw Error(path + ": cannot write metrics (" + ec.message() + ")");
+}
+
+}  // namespace distillery::cli

@@ -1,0 +1,88 @@
+#include "eval/evaluate.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "augment/dsa.h"
+#include "common/error.h"
+#include "train/training.h"
+
+namespace distillery {
+
+EvalConfig EvalConfig::from_settings(const Settings& s, const std::string& dataset_name) {
+    EvalConfig c;
+    c.networks = s.integer("num_eval", c.networks);
+    c.epochs = s.integer("epoch_eval_train", c.epochs);
+    c.batch = s.integer("batch_train", c.batch);
+    c.dsa_strategy = s.text("dsa_strategy", Dsa::default_strategy(dataset_name));
+    c.net_width = s.integer("net_width", c.net_width);
+    c.net_depth = s.integer("net_depth", c.net_depth);
+    c.seed = static_cast<std::uint64_t>(s.integer("seed", 0));
+    if (c.networks <= 0) throw Error(s.source() + ": num_eval must be positive");
+    if (c.epochs < 0) throw Error(s.source() + ": epoch_eval_train must not be negative");
+    if (c.batch <= 0) throw Error(s.source() + ": batch_train must be positive");
+    Dsa check(c.dsa_strategy);
+    return c;
+}
+
+std::string EvalResult::summary() const {
+    char buf[96];
+    std::snprintf(buf, sizeof buf, "%.2f +- %.2f %% (%zu networks)", 100.0 * mean, 100.0 * std, accuracies.size());
+    return buf;
+}
+
+EvalResult evaluate_set(const PreparedData& data, const Tensor& images, const Tensor& targets, double lr,
+                        const EvalConfig& cfg, const ProgressFn& progress) {
+    if (!(lr > 0) || !std::isfinite(lr)) throw Error("evaluation needs a positive learning rate, got " + std::to_string(lr));
+    if (images.dim() != 4 || images.size(0) == 0) throw Error("evaluation needs a non-empty image set [N, C, H, W]");
+    if (targets.size(0) != images.size(0)) throw Error("evaluation: images and labels differ in number");
+    ConvNetSpec spec;
+    spec.channels = data.channels();
+    spec.height = data.height();
+    spec.width = data.width();
+    spec.classes = data.num_classes();
+    spec.net_width = cfg.net_width;
+    spec.depth = cfg.net_depth;
+    const ConvNet net(spec);
+    const Dsa dsa(cfg.dsa_strategy);
+    const auto x = images.detach().to(data.train_x.device());
+    const auto y = targets.detach().to(data.train_x.device());
+    const auto start = std::chrono::steady_clock::now();
+    Rng seeds(cfg.seed);
+    EvalResult r;
+    Progress p;
+    p.task = "evaluation";
+    p.total = cfg.networks * (cfg.epochs + 1);
+    for (std::int64_t n = 0; n < cfg.networks; ++n) {
+        Rng rng(seeds.fork_seed());
+        Tensor theta = net.initial_parameters(rng).to(x.device());
+        auto sgd = std::make_unique<FlatSgd>(lr, cfg.momentum, cfg.weight_decay);
+        for (std::int64_t ep = 0; ep <= cfg.epochs; ++ep) {
+            train_epoch(net, theta, x, y, cfg.batch, *sgd, dsa, rng);
+            // The reference decays once, after pass epochs/2 + 1, with a new optimiser (momentum reset).
+            if (ep == cfg.epochs / 2 + 1) sgd = std::make_unique<FlatSgd>(0.1 * lr, cfg.momentum, cfg.weight_decay);
+            p.done += 1;
+            p.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            p.detail = "network " + std::to_string(n + 1) + "/" + std::to_string(cfg.networks);
+            if (progress && !progress(p)) throw Error("evaluation cancelled");
+        }
+        r.accuracies.push_back(accuracy(net, theta, data.test_x, data.test_y));
+    }
+    double sum = 0, sq = 0;
+    for (double a : r.accuracies) sum += a;
+    r.mean = sum / static_cast<double>(r.accuracies.size());
+    for (double a : r.accuracies) sq += (a - r.mean) * (a - r.mean);
+    r.std = std::sqrt(sq / static_cast<double>(r.accuracies.size()));
+    r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return r;
+}
+
+std::pair<Tensor, Tensor> random_real_subset(const PreparedData& data, std::int64_t ipc, std::uint64_t seed) {
+    const auto chosen = balanced_indices(data.train_y, data.classes, ipc, seed, data.name).to(data.train_x.device());
+    return {data.train_x.index_select(0, chosen), data.train_y.index_select(0, chosen)};
+}
+
+}  // namespace distillery

@@ -1,0 +1,51 @@
+#pragma once
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/progress.h"
+#include "config/settings.h"
+#include "data/transform.h"
+#include "nn/convnet.h"
+
+namespace distillery {
+
+// The evaluation protocol of spec 6: fresh networks trained on a (synthetic) set with SGD
+// (momentum 0.9, weight decay 5e-4) at the given lr, `epochs`+1 passes as the reference runs, the lr
+// x0.1 after pass epochs/2+1 with a fresh optimiser, DSA on training batches, then test accuracy.
+struct EvalConfig {
+    std::int64_t networks = 5;   // num_eval
+    std::int64_t epochs = 1000;  // epoch_eval_train
+    std::int64_t batch = 256;    // batch_train
+    double momentum = 0.9;
+    double weight_decay = 5e-4;
+    std::string dsa_strategy = "color_crop_cutout_flip_scale_rotate";
+    std::int64_t net_width = 128;
+    std::int64_t net_depth = 3;
+    std::uint64_t seed = 0;
+
+    // Keys: num_eval, epoch_eval_train, batch_train, dsa_strategy, net_width, net_depth, seed.
+    static EvalConfig from_settings(const Settings& s, const std::string& dataset_name);
+};
+
+struct EvalResult {
+    std::vector<double> accuracies;  // test accuracy of each network, in [0, 1]
+    double mean = 0;
+    double std = 0;                  // population standard deviation, as numpy's std
+    double seconds = 0;
+    std::string summary() const;     // "81.23 +- 0.45 % (5 networks)"
+};
+
+// Trains cfg.networks fresh ConvNets on (images, targets) with learning rate `lr` and tests them.
+// targets: int64 class indices [N], or probabilities [N, K] (soft-target cross-entropy).
+EvalResult evaluate_set(const PreparedData& data, const Tensor& images, const Tensor& targets, double lr,
+                        const EvalConfig& cfg, const ProgressFn& progress = nullptr);
+
+// The baseline every distilled set is compared to: `ipc` random real training images per class
+// (hard labels), in model space.
+std::pair<Tensor, Tensor> random_real_subset(const PreparedData& data, std::int64_t ipc, std::uint64_t seed);
+
+}  // namespace distillery

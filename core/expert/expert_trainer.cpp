@@ -1,0 +1,154 @@
+#include "expert/expert_trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <filesystem>
+#include <sstream>
+
+#include "augment/dsa.h"
+#include "common/error.h"
+#include "expert/trajectory.h"
+#include "train/training.h"
+
+namespace fs = std::filesystem;
+
+namespace distillery {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// splitmix64: independent, reproducible seeds for expert i of a generation.
+std::uint64_t expert_seed(std::uint64_t seed, std::int64_t index) {
+    std::uint64_t z = seed + 0x9E3779B97F4A7C15ULL * static_cast<std::uint64_t>(index + 1);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31);
+}
+
+std::string format_number(double v) {
+    std::ostringstream s;
+    s << v;
+    return s.str();
+}
+
+std::map<std::string, std::string> header_for(const PreparedData& data, const ExpertConfig& cfg, const ConvNetSpec& net,
+                                              std::int64_t index) {
+    return {{"format", "distillery-trajectory 1"},
+            {"net", net.describe()},
+            {"dataset", data.name},
+            {"transform", data.transform.describe()},
+            {"train_epochs", std::to_string(cfg.train_epochs)},
+            {"batch_train", std::to_string(cfg.batch)},
+            {"lr_teacher", format_number(cfg.lr)},
+            {"mom", format_number(cfg.momentum)},
+            {"l2", format_number(cfg.weight_decay)},
+            {"dsa_strategy", cfg.dsa_strategy},
+            {"seed", std::to_string(cfg.seed)},
+            {"expert", std::to_string(index)}};
+}
+
+// Experts in one folder must be interchangeable: same network, data, transform and schedule.
+void check_compatible(const TrajectoryFile& t, const std::map<std::string, std::string>& want) {
+    for (const char* key : {"net", "dataset", "transform", "train_epochs", "batch_train", "lr_teacher", "dsa_strategy"}) {
+        const auto have = t.value(key);
+        if (have != want.at(key))
+            throw Error(t.path() + ": this folder holds experts made with " + key + " = '" + have +
+                        "', but the settings ask for '" + want.at(key) + "'; use another output folder");
+    }
+}
+
+}  // namespace
+
+ExpertConfig ExpertConfig::from_settings(const Settings& s, const std::string& dataset_name) {
+    ExpertConfig c;
+    c.num_experts = s.integer("num_experts", c.num_experts);
+    c.train_epochs = s.integer("train_epochs", c.train_epochs);
+    c.batch = s.integer("batch_train", c.batch);
+    c.lr = s.number("lr_teacher", c.lr);
+    c.momentum = s.number("mom", c.momentum);
+    c.weight_decay = s.number("l2", c.weight_decay);
+    c.dsa_strategy = s.text("dsa_strategy", Dsa::default_strategy(dataset_name));
+    c.net_width = s.integer("net_width", c.net_width);
+    c.net_depth = s.integer("net_depth", c.net_depth);
+    c.seed = static_cast<std::uint64_t>(s.integer("seed", 0));
+    if (c.num_experts <= 0) throw Error(s.source() + ": num_experts must be positive");
+    if (c.train_epochs <= 0) throw Error(s.source() + ": train_epochs must be positive");
+    if (c.batch <= 0) throw Error(s.source() + ": batch_train must be positive");
+    if (!(c.lr > 0)) throw Error(s.source() + ": lr_teacher must be positive");
+    if (c.momentum < 0 || c.momentum >= 1) throw Error(s.source() + ": mom must be in [0, 1)");
+    if (c.weight_decay < 0) throw Error(s.source() + ": l2 must not be negative");
+    Dsa check(c.dsa_strategy);  // throws for an unknown family
+    return c;
+}
+
+ConvNetSpec ExpertConfig::net_for(const PreparedData& data) const {
+    ConvNetSpec spec;
+    spec.channels = data.channels();
+    spec.height = data.height();
+    spec.width = data.width();
+    spec.classes = data.num_classes();
+    spec.net_width = net_width;
+    spec.depth = net_depth;
+    return spec;
+}
+
+ExpertReport generate_experts(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir,
+                              const ProgressFn& progress, const std::function<void(const ExpertEpoch&)>& on_epoch) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (!fs::is_directory(dir)) throw Error(dir + ": cannot create the experts folder (" + ec.message() + ")");
+    const ConvNet net(cfg.net_for(data));
+    const Dsa dsa(cfg.dsa_strategy);
+    ExpertStore store(dir);
+    ExpertReport report;
+    const auto present = store.complete();
+    for (auto i : present) check_compatible(store.open(i), header_for(data, cfg, net.spec(), i));
+    report.already_present = static_cast<std::int64_t>(present.size());
+
+    const auto start = Clock::now();
+    const std::int64_t to_train = std::max<std::int64_t>(0, cfg.num_experts - report.already_present);
+    Progress p;
+    p.task = "experts";
+    p.total = to_train * cfg.train_epochs;
+    for (std::int64_t index = report.already_present; index < cfg.num_experts; ++index) {
+        Rng rng(expert_seed(cfg.seed, index));
+        Tensor theta = net.initial_parameters(rng).to(data.train_x.device());
+        FlatSgd sgd(cfg.lr, cfg.momentum, cfg.weight_decay);
+        std::vector<Tensor> checkpoints{theta.to(torch::kCPU).clone()};
+        double last_accuracy = 0;
+        for (std::int64_t epoch = 1; epoch <= cfg.train_epochs; ++epoch) {
+            const auto t0 = Clock::now();
+            const double loss = train_epoch(net, theta, data.train_x, data.train_y, cfg.batch, sgd, dsa, rng);
+            const double secs = seconds_since(t0);
+            if (!std::isfinite(loss))
+                throw Error("expert " + std::to_string(index) + " diverged at epoch " + std::to_string(epoch) +
+                            " (loss " + format_number(loss) + "); lower lr_teacher");
+            checkpoints.push_back(theta.to(torch::kCPU).clone());
+            last_accuracy = accuracy(net, theta, data.test_x, data.test_y);
+            report.train_seconds += secs;
+            report.train_images += data.train_x.size(0);
+            if (on_epoch) on_epoch({index, epoch, loss, last_accuracy, secs, data.train_x.size(0)});
+            p.done += 1;
+            p.elapsed_s = seconds_since(start);
+            std::ostringstream detail;
+            detail << "expert " << index + 1 << "/" << cfg.num_experts << ", epoch " << epoch << "/" << cfg.train_epochs
+                   << ", loss " << loss << ", test " << 100.0 * last_accuracy << "%";
+            p.detail = detail.str();
+            if (progress && !progress(p)) {
+                report.cancelled = true;  // the unfinished expert is dropped; the finished ones stay
+                return report;
+            }
+        }
+        auto header = header_for(data, cfg, net.spec(), index);
+        header["final_test_accuracy"] = format_number(last_accuracy);
+        TrajectoryFile::write(store.path_of(index), header, checkpoints);
+        report.trained += 1;
+        report.final_accuracy.push_back(last_accuracy);
+    }
+    return report;
+}
+
+}  // namespace distillery

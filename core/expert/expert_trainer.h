@@ -1,0 +1,62 @@
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/progress.h"
+#include "config/settings.h"
+#include "data/transform.h"
+#include "nn/convnet.h"
+
+namespace distillery {
+
+// How experts are trained (spec 3.1, MTT's buffer.py): plain SGD at a constant lr, DSA on every
+// batch, theta saved after every epoch.
+struct ExpertConfig {
+    std::int64_t num_experts = 100;
+    std::int64_t train_epochs = 50;
+    std::int64_t batch = 256;
+    double lr = 0.01;
+    double momentum = 0.0;
+    double weight_decay = 0.0;
+    std::string dsa_strategy = "color_crop_cutout_flip_scale_rotate";
+    std::int64_t net_width = 128;
+    std::int64_t net_depth = 3;
+    std::uint64_t seed = 0;
+
+    // Keys: num_experts, train_epochs, batch_train, lr_teacher, mom, l2, dsa_strategy, net_width,
+    // net_depth, seed. A missing dsa_strategy takes the data set's default.
+    static ExpertConfig from_settings(const Settings& s, const std::string& dataset_name);
+    ConvNetSpec net_for(const PreparedData& data) const;
+};
+
+struct ExpertEpoch {
+    std::int64_t expert = 0;
+    std::int64_t epoch = 0;  // 1-based: the checkpoint saved after this epoch
+    double train_loss = 0;
+    double test_accuracy = 0;
+    double seconds = 0;      // wall time of this epoch's training pass
+    std::int64_t images = 0; // images trained on in this epoch
+};
+
+struct ExpertReport {
+    std::int64_t already_present = 0;
+    std::int64_t trained = 0;
+    bool cancelled = false;
+    std::vector<double> final_accuracy;  // of the experts trained now
+    double train_seconds = 0;
+    std::int64_t train_images = 0;
+    double images_per_second() const { return train_seconds > 0 ? train_images / train_seconds : 0; }
+};
+
+// Trains experts into `dir` until it holds cfg.num_experts. Experts already there (from an
+// interrupted run) are kept after checking that they were made with the same settings, and
+// generation continues with the next one; an expert cut off mid-way is started again. Each
+// expert's draws come from its own seed (cfg.seed, index), so an interrupted and resumed
+// generation writes the same files as an uninterrupted one.
+ExpertReport generate_experts(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir,
+                              const ProgressFn& progress = nullptr,
+                              const std::function<void(const ExpertEpoch&)>& on_epoch = nullptr);
+
+}  // namespace distillery

@@ -1,0 +1,145 @@
+#include "expert/trajectory.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/error.h"
+
+namespace fs = std::filesystem;
+
+namespace distillery {
+namespace {
+
+constexpr char kMagic[8] = {'D', 'S', 'T', 'T', 'R', 'A', 'J', '1'};
+constexpr std::uint32_t kMaxHeader = 1 << 20;
+
+std::int64_t parse_count(const std::string& path, const std::map<std::string, std::string>& h, const std::string& key) {
+    const auto it = h.find(key);
+    if (it == h.end()) throw Error(path + ": trajectory header lacks '" + key + "'");
+    char* end = nullptr;
+    const long long v = std::strtoll(it->second.c_str(), &end, 10);
+    if (it->second.empty() || *end != '\0' || v <= 0 || v > (1LL << 40))
+        throw Error(path + ": trajectory header has a bad '" + key + "' (" + it->second + ")");
+    return v;
+}
+
+}  // namespace
+
+void TrajectoryFile::write(const std::string& path, const std::map<std::string, std::string>& header,
+                           const std::vector<Tensor>& checkpoints) {
+    if (checkpoints.empty()) throw Error(path + ": a trajectory needs at least one checkpoint");
+    const auto params = checkpoints.front().numel();
+    std::map<std::string, std::string> h = header;
+    h["params"] = std::to_string(params);
+    h["checkpoints"] = std::to_string(checkpoints.size());
+    std::ostringstream text;
+    for (const auto& [k, v] : h) {
+        if (k.find('=') != std::string::npos || k.find('\n') != std::string::npos || v.find('\n') != std::string::npos)
+            throw Error("trajectory header entry '" + k + "' cannot hold '=' or line breaks");
+        text << k << '=' << v << '\n';
+    }
+    const std::string body = text.str();
+    const std::string tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        if (!out) throw Error(tmp + ": cannot write (is the folder writable?)");
+        const auto len = static_cast<std::uint32_t>(body.size());
+        const unsigned char len_le[4] = {static_cast<unsigned char>(len), static_cast<unsigned char>(len >> 8),
+                                         static_cast<unsigned char>(len >> 16), static_cast<unsigned char>(len >> 24)};
+        out.write(kMagic, 8);
+        out.write(reinterpret_cast<const char*>(len_le), 4);
+        out.write(body.data(), static_cast<std::streamsize>(body.size()));
+        for (const auto& c : checkpoints) {
+            if (c.numel() != params) throw Error(path + ": checkpoints differ in size");
+            const auto cpu = c.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+            out.write(reinterpret_cast<const char*>(cpu.data_ptr<float>()),
+                      static_cast<std::streamsize>(params * sizeof(float)));
+        }
+        out.flush();
+        if (!out) {
+            out.close();
+            std::remove(tmp.c_str());
+            throw Error(tmp + ": write failed (disk full?)");
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, path, ec);
+    if (ec) {
+        std::remove(tmp.c_str());
+        throw Error(path + ": cannot replace with the new file (" + ec.message() + ")");
+    }
+}
+
+TrajectoryFile TrajectoryFile::open(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open");
+    char magic[8] = {};
+    unsigned char len_le[4] = {};
+    in.read(magic, 8);
+    in.read(reinterpret_cast<char*>(len_le), 4);
+    if (!in || std::memcmp(magic, kMagic, 8) != 0) throw Error(path + ": not a Distillery trajectory file (bad magic)");
+    const std::uint32_t len = len_le[0] | (len_le[1] << 8) | (len_le[2] << 16) | (std::uint32_t(len_le[3]) << 24);
+    if (len > kMaxHeader) throw Error(path + ": trajectory header length " + std::to_string(len) + " is implausible");
+    std::string body(len, '\0');
+    in.read(body.data(), len);
+    if (!in) throw Error(path + ": truncated trajectory header");
+    TrajectoryFile t;
+    t.path_ = path;
+    std::istringstream lines(body);
+    for (std::string line; std::getline(lines, line);) {
+        const auto eq = line.find('=');
+        if (eq == std::string::npos) throw Error(path + ": malformed trajectory header line '" + line + "'");
+        t.header_[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    t.params_ = parse_count(path, t.header_, "params");
+    t.checkpoints_ = parse_count(path, t.header_, "checkpoints");
+    t.data_offset_ = 12 + static_cast<std::int64_t>(len);
+    const auto want = t.data_offset_ + t.params_ * t.checkpoints_ * 4;
+    const auto have = static_cast<std::int64_t>(fs::file_size(path));
+    if (have != want)
+        throw Error(path + ": " + (have < want ? "truncated" : "has trailing bytes") + ": expected " +
+                    std::to_string(want) + " bytes for " + std::to_string(t.checkpoints_) + " checkpoints of " +
+                    std::to_string(t.params_) + " parameters, found " + std::to_string(have));
+    return t;
+}
+
+std::string TrajectoryFile::value(const std::string& key, const std::string& fallback) const {
+    const auto it = header_.find(key);
+    return it == header_.end() ? fallback : it->second;
+}
+
+Tensor TrajectoryFile::checkpoint(std::int64_t epoch) const {
+    if (epoch < 0 || epoch >= checkpoints_)
+        throw Error(path_ + ": checkpoint " + std::to_string(epoch) + " asked for, the trajectory has 0.." +
+                    std::to_string(checkpoints_ - 1));
+    std::ifstream in(path_, std::ios::binary);
+    in.seekg(data_offset_ + epoch * params_ * 4);
+    auto t = torch::empty({params_}, torch::kFloat32);
+    in.read(reinterpret_cast<char*>(t.data_ptr<float>()), static_cast<std::streamsize>(params_ * 4));
+    if (!in) throw Error(path_ + ": cannot read checkpoint " + std::to_string(epoch));
+    return t;
+}
+
+ExpertStore::ExpertStore(std::string dir) : dir_(std::move(dir)) {}
+
+std::string ExpertStore::path_of(std::int64_t index) const {
+    char name[32];
+    std::snprintf(name, sizeof name, "expert_%04lld.dtraj", static_cast<long long>(index));
+    return (fs::path(dir_) / name).string();
+}
+
+std::vector<std::int64_t> ExpertStore::complete() const {
+    std::vector<std::int64_t> found;
+    if (!fs::is_directory(dir_)) return found;
+    for (std::int64_t i = 0; fs::exists(path_of(i)); ++i) found.push_back(i);
+    return found;
+}
+
+TrajectoryFile ExpertStore::open(std::int64_t index) const { return TrajectoryFile::open(path_of(index)); }
+
+}  // namespace distillery

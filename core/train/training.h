@@ -1,0 +1,40 @@
+#pragma once
+#include <ATen/core/Tensor.h>
+
+#include <cstdint>
+#include <functional>
+
+#include "augment/dsa.h"
+#include "common/rng.h"
+#include "nn/convnet.h"
+
+namespace distillery {
+
+// Cross-entropy for hard labels (int64 [B]) or probability targets (float [B, K]).
+Tensor classification_loss(const Tensor& logits, const Tensor& targets);
+
+// SGD on a flat parameter vector, with PyTorch's semantics: g += wd*theta; buf = m*buf + g
+// (buf = g on the first step); theta -= lr*buf.
+class FlatSgd {
+public:
+    FlatSgd(double lr, double momentum = 0.0, double weight_decay = 0.0)
+        : lr_(lr), momentum_(momentum), weight_decay_(weight_decay) {}
+    void step(Tensor& theta, const Tensor& grad);
+    void set_lr(double lr) { lr_ = lr; }
+    double lr() const { return lr_; }
+
+private:
+    double lr_, momentum_, weight_decay_;
+    Tensor buffer_;
+};
+
+// One pass over (x, targets) in a fresh random order, batches of `batch`, DSA on every batch.
+// Returns the mean training loss of the pass.
+double train_epoch(const ConvNet& net, Tensor& theta, const Tensor& x, const Tensor& targets, std::int64_t batch,
+                   FlatSgd& optimizer, const Dsa& dsa, Rng& rng);
+
+// Fraction of `x` that the network classifies as `labels`, in batches; no augmentation.
+double accuracy(const ConvNet& net, const Tensor& theta, const Tensor& x, const Tensor& labels,
+                std::int64_t batch = 512);
+
+}  // namespace distillery

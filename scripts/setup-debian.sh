@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package Distillery needs to build, test and run. Safe to run again:
+# apt-get skips what is already there, and the package-list refresh is skipped when fresh.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config zlib1g-dev
+  # engine
+  libtorch-dev libopenblas0-pthread
+  # GUI
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libqcustomplot-dev
+  # images
+  libopencv-dev
+  # the embedded default data set
+  dataset-fashion-mnist
+  # PyTorch-Python references and interop tests
+  python3-torch python3-numpy
+  # GUI tests and screenshots without a display
+  xvfb xauth
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
+echo "setup: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

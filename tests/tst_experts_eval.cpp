@@ -1,0 +1,264 @@
+// Trajectory files, expert generation (loss, interruption, reproducibility), the SGD used by
+// experts and evaluation, evaluation itself, and the settings/presets that configure them.
+#include "common/torch_pch.h"
+
+#include <QtTest>
+
+#include <filesystem>
+#include <fstream>
+
+#include "common/error.h"
+#include "config/settings.h"
+#include "data/transform.h"
+#include "eval/evaluate.h"
+#include "expert/expert_trainer.h"
+#include "expert/trajectory.h"
+#include "train/training.h"
+
+namespace fs = std::filesystem;
+using namespace distillery;
+
+namespace {
+
+template <class Fn>
+void expect_error(Fn fn, std::initializer_list<std::string> parts) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        const std::string msg = e.what();
+        for (const auto& part : parts)
+            QVERIFY2(msg.find(part) != std::string::npos, ("'" + part + "' not in: " + msg).c_str());
+        return;
+    }
+    QFAIL("no distillery::Error was thrown");
+}
+
+std::string read_bytes(const std::string& path) {
+    std::ifstream f(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
+ExpertConfig tiny_experts() {
+    ExpertConfig c;
+    c.num_experts = 2;
+    c.train_epochs = 3;
+    c.batch = 64;
+    c.net_width = 8;
+    c.net_depth = 2;
+    c.seed = 11;
+    c.dsa_strategy = "color_crop_cutout_flip_scale_rotate";
+    return c;
+}
+
+}  // namespace
+
+class TestExpertsEval : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir tmp_;
+    PreparedData fashion_;  // 60 images per class of Fashion-MNIST, normalised
+    std::string dir(const std::string& name) const { return (fs::path(tmp_.path().toStdString()) / name).string(); }
+
+private Q_SLOTS:
+    void initTestCase() {
+        if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+            QSKIP("dataset-fashion-mnist is not installed (scripts/setup-debian.sh installs it)");
+        auto split = load_dataset("fashion-mnist");
+        split.train = balanced_subset(split.train, 60, 5);
+        split.test.images = split.test.images.narrow(0, 0, 2000);
+        split.test.labels = split.test.labels.narrow(0, 0, 2000);
+        fashion_ = prepare(split, false);
+    }
+
+    void trajectoryFileRoundTrip() {
+        const auto path = dir("t.dtraj");
+        std::vector<Tensor> cps;
+        for (int e = 0; e < 4; ++e) cps.push_back(torch::randn({37}));
+        TrajectoryFile::write(path, {{"net", "convnet c=1"}, {"note", "x y"}}, cps);
+        QVERIFY(!fs::exists(path + ".tmp"));
+        const auto t = TrajectoryFile::open(path);
+        QCOMPARE(t.params(), std::int64_t(37));
+        QCOMPARE(t.checkpoints(), std::int64_t(4));
+        QCOMPARE(t.value("note"), std::string("x y"));
+        for (int e = 0; e < 4; ++e) QVERIFY(t.checkpoint(e).equal(cps[e]));
+        expect_error([&] { t.checkpoint(4); }, {"checkpoint 4", "0..3"});
+        // The documented layout: checkpoint e of P floats starts at 12 + header length + 4 e P.
+        const auto bytes = read_bytes(path);
+        QCOMPARE(bytes.substr(0, 8), std::string("DSTTRAJ1"));
+        const std::uint32_t len = static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
+        float first = 0;
+        std::memcpy(&first, bytes.data() + 12 + len + 4 * 2 * 37, 4);
+        QCOMPARE(first, cps[2][0].item<float>());
+    }
+
+    void corruptTrajectoryFilesAreRejected() {
+        const auto path = dir("c.dtraj");
+        TrajectoryFile::write(path, {}, {torch::ones({10}), torch::zeros({10})});
+        const auto good = read_bytes(path);
+        auto write = [&](const std::string& bytes) { std::ofstream(path, std::ios::binary) << bytes; };
+        write(good.substr(0, good.size() - 3));
+        expect_error([&] { TrajectoryFile::open(path); }, {"c.dtraj", "truncated"});
+        write(good + "zz");
+        expect_error([&] { TrajectoryFile::open(path); }, {"c.dtraj", "trailing bytes"});
+        write("NOTTRAJ1" + good.substr(8));
+        expect_error([&] { TrajectoryFile::open(path); }, {"c.dtraj", "bad magic"});
+        std::string huge = good;
+        huge[11] = 0x7f;
+        write(huge);
+        expect_error([&] { TrajectoryFile::open(path); }, {"implausible"});
+        write(good.substr(0, 20));
+        expect_error([&] { TrajectoryFile::open(path); }, {"c.dtraj"});
+        std::string bad_count = good;
+        const auto at = bad_count.find("params=10");
+        bad_count.replace(at, 9, "params=-1");
+        write(bad_count);
+        expect_error([&] { TrajectoryFile::open(path); }, {"params"});
+        expect_error([&] { TrajectoryFile::write(dir("missing/x.dtraj"), {}, {torch::ones({2})}); }, {"cannot write"});
+    }
+
+    void flatSgdMatchesTorchSgd() {
+        // Same gradient sequence through our SGD and torch::optim::SGD (momentum, weight decay).
+        torch::manual_seed(1);
+        auto ours = torch::randn({20});
+        auto param = ours.clone().requires_grad_(true);
+        torch::optim::SGD ref({param}, torch::optim::SGDOptions(0.05).momentum(0.9).weight_decay(5e-4));
+        FlatSgd sgd(0.05, 0.9, 5e-4);
+        for (int i = 0; i < 5; ++i) {
+            const auto g = torch::randn({20});
+            param.mutable_grad() = g.clone();
+            ref.step();
+            sgd.step(ours, g);
+        }
+        QVERIFY(ours.allclose(param.detach(), 1e-6, 1e-6));
+    }
+
+    void softTargetsEqualHardForOneHot() {
+        torch::manual_seed(2);
+        const auto logits = torch::randn({6, 4});
+        const auto labels = torch::tensor({0, 3, 1, 1, 2, 0}, torch::kInt64);
+        const auto onehot = torch::one_hot(labels, 4).to(torch::kFloat32);
+        QVERIFY(classification_loss(logits, labels).allclose(classification_loss(logits, onehot), 1e-6, 1e-6));
+        const auto uniform = torch::full({6, 4}, 0.25);
+        const double expected = -(torch::log_softmax(logits, 1).mean(1)).mean().item<double>();
+        QVERIFY(std::abs(classification_loss(logits, uniform).item<double>() - expected) < 1e-6);
+        expect_error([&] { classification_loss(logits, torch::ones({6, 3})); }, {"do not fit"});
+    }
+
+    void expertLossFallsAndCheckpointsAreSaved() {
+        auto cfg = tiny_experts();
+        cfg.num_experts = 1;
+        cfg.train_epochs = 5;
+        std::vector<ExpertEpoch> epochs;
+        const auto report = generate_experts(fashion_, cfg, dir("experts-loss"), nullptr,
+                                             [&](const ExpertEpoch& e) { epochs.push_back(e); });
+        QCOMPARE(report.trained, std::int64_t(1));
+        QCOMPARE(epochs.size(), size_t(5));
+        QVERIFY2(epochs.back().train_loss < 0.8 * epochs.front().train_loss,
+                 qPrintable(QString("loss %1 -> %2").arg(epochs.front().train_loss).arg(epochs.back().train_loss)));
+        QVERIFY(epochs.back().test_accuracy > 0.4);  // chance is 0.1
+        const auto t = ExpertStore(dir("experts-loss")).open(0);
+        QCOMPARE(t.checkpoints(), std::int64_t(6));  // epoch 0 = initialisation, then one per epoch
+        const ConvNet net(cfg.net_for(fashion_));
+        QCOMPARE(t.params(), net.num_params());
+        QCOMPARE(t.value("net"), net.spec().describe());
+        QCOMPARE(t.value("dataset"), std::string("fashion-mnist"));
+        QCOMPARE(t.value("transform"), std::string("normalize"));
+        QVERIFY(!t.checkpoint(0).equal(t.checkpoint(1)));
+        // Checkpoint 5 is the trained network: it reproduces the reported test accuracy.
+        QCOMPARE(accuracy(net, t.checkpoint(5), fashion_.test_x, fashion_.test_y), epochs.back().test_accuracy);
+    }
+
+    void interruptedGenerationContinuesIdentically() {
+        const auto cfg = tiny_experts();
+        generate_experts(fashion_, cfg, dir("whole"));
+        // Stop during the second expert: the first stays, the second is dropped...
+        int calls = 0;
+        std::int64_t total = 0;
+        const auto cut = generate_experts(fashion_, cfg, dir("cut"), [&](const Progress& p) {
+            total = p.total;
+            return ++calls < cfg.train_epochs + 2;
+        });
+        QCOMPARE(total, cfg.num_experts * cfg.train_epochs);
+        QVERIFY(cut.cancelled);
+        QCOMPARE(cut.trained, std::int64_t(1));
+        QCOMPARE(ExpertStore(dir("cut")).count(), std::int64_t(1));
+        // ...and the next run continues with it and writes what an uninterrupted run writes.
+        const auto resumed = generate_experts(fashion_, cfg, dir("cut"));
+        QCOMPARE(resumed.already_present, std::int64_t(1));
+        QCOMPARE(resumed.trained, std::int64_t(1));
+        for (int i = 0; i < 2; ++i)
+            QVERIFY(read_bytes(ExpertStore(dir("cut")).path_of(i)) == read_bytes(ExpertStore(dir("whole")).path_of(i)));
+        // Asking for the same number again trains nothing.
+        QCOMPARE(generate_experts(fashion_, cfg, dir("cut")).trained, std::int64_t(0));
+        // Another network in the same folder is refused, naming the difference.
+        auto other = cfg;
+        other.net_width = 16;
+        other.num_experts = 3;
+        expect_error([&] { generate_experts(fashion_, other, dir("cut")); }, {"expert_0000.dtraj", "net", "width=16"});
+    }
+
+    void evaluationOfRealSubsetIsWellAboveChance() {
+        EvalConfig cfg;
+        cfg.networks = 2;
+        cfg.epochs = 40;
+        cfg.net_width = 16;
+        cfg.batch = 256;
+        const auto [x, y] = random_real_subset(fashion_, 20, 3);
+        QCOMPARE(x.size(0), std::int64_t(200));
+        for (int c = 0; c < 10; ++c) QCOMPARE(y.eq(c).sum().item<std::int64_t>(), std::int64_t(20));
+        std::int64_t ticks = 0;
+        const auto r = evaluate_set(fashion_, x, y, 0.01, cfg, [&](const Progress& p) {
+            ticks = p.done;
+            return true;
+        });
+        QCOMPARE(ticks, cfg.networks * (cfg.epochs + 1));
+        QCOMPARE(r.accuracies.size(), size_t(2));
+        QVERIFY2(r.mean > 0.5, qPrintable(QString::fromStdString(r.summary())));  // chance: 0.1
+        QVERIFY(r.std >= 0 && r.std < 0.1);
+        // Soft targets take the soft path; one-hot soft targets train exactly like hard labels.
+        const auto soft = evaluate_set(fashion_, x, torch::one_hot(y, 10).to(torch::kFloat32), 0.01, cfg);
+        QVERIFY(std::abs(soft.mean - r.mean) < 0.02);
+        expect_error([&] { evaluate_set(fashion_, x, y, -0.01, cfg); }, {"positive learning rate"});
+        expect_error([&] { random_real_subset(fashion_, 61, 0); }, {"fewer than the 61"});
+    }
+
+    void settingsParseAndRejectTypos() {
+        auto s = Settings::parse("# comment\nnum_experts = 4  # trailing\nlr_teacher=0.02\nzca = yes\n", "test.preset");
+        QCOMPARE(s.integer("num_experts"), std::int64_t(4));
+        QCOMPARE(s.number("lr_teacher"), 0.02);
+        QVERIFY(s.flag("zca"));
+        QCOMPARE(s.integer("missing", 7), std::int64_t(7));
+        s.assign("num_experts=five");
+        expect_error([&] { s.integer("num_experts"); }, {"test.preset", "num_experts", "integer", "five"});
+        expect_error([&] { Settings::parse("a = 1\nthis line has no equals\n", "p"); }, {"p:2", "key = value"});
+        expect_error([&] { load_preset("no-such-preset"); }, {"no-such-preset", "quick"});
+        s.assign("lr_teacher=-1");
+        s.assign("num_experts=2");
+        expect_error([&] { ExpertConfig::from_settings(s, "fashion-mnist"); }, {"lr_teacher", "positive"});
+        s.assign("lr_teacher=0.01");
+        s.assign("dsa_strategy=color_blur");
+        expect_error([&] { ExpertConfig::from_settings(s, "fashion-mnist"); }, {"blur"});
+    }
+
+    void presetsAreComplete() {
+        const auto names = preset_names();
+        QVERIFY(std::find(names.begin(), names.end(), "quick") != names.end());
+        QVERIFY(std::find(names.begin(), names.end(), "paper-fashion-mnist") != names.end());
+        for (const auto& name : names) {
+            const auto s = load_preset(name);
+            const auto dataset = s.text("dataset");
+            const auto experts = ExpertConfig::from_settings(s, dataset);
+            const auto eval = EvalConfig::from_settings(s, dataset);
+            QVERIFY(s.integer("ipc") > 0);
+            QVERIFY(experts.num_experts > 0 && eval.networks > 0);
+        }
+        const auto paper = ExpertConfig::from_settings(load_preset("paper-fashion-mnist"), "fashion-mnist");
+        QCOMPARE(paper.num_experts, std::int64_t(100));  // MTT buffer.py defaults
+        QCOMPARE(paper.train_epochs, std::int64_t(50));
+        QCOMPARE(paper.net_width, std::int64_t(128));
+        QCOMPARE(paper.lr, 0.01);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestExpertsEval)
+#include "tst_experts_eval.moc"
