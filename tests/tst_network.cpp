@@ -438,6 +438,9 @@ void TestNetwork::dsaFamilies() {
         // At the corner (0, 28) the square is cut to 7x7.
         QVERIFY(torch::equal(out[1][0], x1[1][0] * expected_mask(0, 28)));
         QCOMPARE(out[1].eq(0).sum().item<std::int64_t>(), std::int64_t(7 * 7));
+        // A batch of one.
+        const auto single = dsa.apply(x1.narrow(0, 0, 1), make_draw(DsaFamily::Cutout, i64({14}), i64({14})));
+        QVERIFY(torch::equal(single[0][0], x1[0][0] * expected_mask(14, 14)));
         // All channels share the mask.
         const auto out3 = dsa.apply(x3, make_draw(DsaFamily::Cutout, i64({16, 5}), i64({16, 20})));
         QCOMPARE(out3[0].eq(0).sum().item<std::int64_t>(), std::int64_t(3 * 16 * 16));
@@ -483,7 +486,7 @@ void TestNetwork::dsaDraws() {
     const std::int64_t B = 16, H = 32, W = 32;
     const double max_angle = 15.0 / 180.0 * M_PI;
     std::map<DsaFamily, int> counts;
-    std::vector<torch::Tensor> crops, cutouts, scales, angles;
+    std::vector<torch::Tensor> crops, cut_rows, cut_cols, scales, angles;
     const int n = 600;
     for (int i = 0; i < n; ++i) {
         const auto d = dsa.draw(B, H, W, rng);
@@ -510,8 +513,8 @@ void TestNetwork::dsaDraws() {
             case DsaFamily::Cutout:
                 QCOMPARE(d.a.scalar_type(), torch::kInt64);
                 QCOMPARE(d.b.scalar_type(), torch::kInt64);
-                cutouts.push_back(d.a);
-                cutouts.push_back(d.b);
+                cut_rows.push_back(d.a);
+                cut_cols.push_back(d.b);
                 break;
             case DsaFamily::Flip:
                 QVERIFY(d.a.min().item<float>() >= 0.f && d.a.max().item<float>() < 1.f);
@@ -527,13 +530,15 @@ void TestNetwork::dsaDraws() {
     // Every family is chosen, about equally often (expected 100 each, sd ~9).
     for (auto f : dsa.families()) QVERIFY2(counts[f] > 60 && counts[f] < 140, to_string(f).c_str());
 
-    const auto crop = torch::cat(crops), cut = torch::cat(cutouts), scale = torch::cat(scales), angle = torch::cat(angles);
+    const auto crop = torch::cat(crops), scale = torch::cat(scales), angle = torch::cat(angles);
     // Crop: shifts in [-4, 4] for 32 pixels, both ends reached.
     QCOMPARE(crop.min().item<std::int64_t>(), std::int64_t(-4));
     QCOMPARE(crop.max().item<std::int64_t>(), std::int64_t(4));
     // Cutout: offsets in [0, 32] for the even size 16, both ends reached.
-    QCOMPARE(cut.min().item<std::int64_t>(), std::int64_t(0));
-    QCOMPARE(cut.max().item<std::int64_t>(), std::int64_t(32));
+    for (const auto& cut : {torch::cat(cut_rows), torch::cat(cut_cols)}) {
+        QCOMPARE(cut.min().item<std::int64_t>(), std::int64_t(0));
+        QCOMPARE(cut.max().item<std::int64_t>(), std::int64_t(32));
+    }
     // Scale: [1/1.2, 1.2), nearly covered.
     QVERIFY(scale.min().item<double>() >= 1.0 / 1.2 - 1e-6 && scale.max().item<double>() < 1.2);
     QVERIFY(scale.min().item<double>() < 0.85 && scale.max().item<double>() > 1.18);
@@ -541,7 +546,7 @@ void TestNetwork::dsaDraws() {
     QVERIFY(angle.abs().max().item<double>() <= max_angle + 1e-6);
     QVERIFY(angle.min().item<double>() < -0.9 * max_angle && angle.max().item<double>() > 0.9 * max_angle);
 
-    // Other sizes: crop +-8 at 64; cutout of odd size 15 (30 rows) draws rows in [0, 29], and
+    // Other sizes: crop +-8 at 64 and +-int(3.5 + 0.5) = +-4 at 28; cutout of odd size 15 (30 rows) draws rows in [0, 29], and
     // columns of the even size 14 (28 columns) in [0, 28].
     {
         const Dsa crop_only("crop");
@@ -555,6 +560,16 @@ void TestNetwork::dsaDraws() {
         const auto all = torch::cat(s);
         QCOMPARE(all.min().item<std::int64_t>(), std::int64_t(-8));
         QCOMPARE(all.max().item<std::int64_t>(), std::int64_t(8));
+        std::vector<torch::Tensor> rows28, cols28;
+        for (int i = 0; i < 40; ++i) {
+            const auto d = crop_only.draw(16, 28, 28, rng);
+            rows28.push_back(d.a);
+            cols28.push_back(d.b);
+        }
+        for (const auto& t : {torch::cat(rows28), torch::cat(cols28)}) {
+            QCOMPARE(t.min().item<std::int64_t>(), std::int64_t(-4));
+            QCOMPARE(t.max().item<std::int64_t>(), std::int64_t(4));
+        }
 
         const Dsa cutout_only("cutout");
         std::vector<torch::Tensor> rows, cols;

@@ -105,6 +105,14 @@ Tensor ConvNet::forward(const Tensor& x, const Tensor& theta) const {
     return torch::linear(h, slot(theta, k), slot(theta, k + 1));
 }
 
+Tensor ConvNet::predict(const Tensor& x, const Tensor& theta, std::int64_t batch) const {
+    torch::NoGradGuard no_grad;
+    std::vector<Tensor> parts;
+    for (std::int64_t s = 0; s < x.size(0); s += batch)
+        parts.push_back(forward(x.narrow(0, s, std::min(batch, x.size(0) - s)), theta.detach()));
+    return parts.empty() ? torch::zeros({0, spec_.classes}, theta.options()) : torch::cat(parts);
+}
+
 Tensor ConvNet::initial_parameters(Rng& rng) const {
     std::vector<float> values(static_cast<size_t>(num_params_));
     auto fill_uniform = [&](const ParamSlot& p, double bound) {

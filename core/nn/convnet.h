@@ -53,6 +53,9 @@ public:
     // x: [B, C, H, W]; theta: [P]. Returns logits [B, classes].
     Tensor forward(const Tensor& x, const Tensor& theta) const;
 
+    // Logits without a graph, in batches of `batch` images (for labelling and testing).
+    Tensor predict(const Tensor& x, const Tensor& theta, std::int64_t batch = 256) const;
+
     // PyTorch's default initialisation (weights and biases U(+-1/sqrt(fan_in)), norm gamma 1,
     // beta 0), drawn from `rng`; float32 on the CPU.
     Tensor initial_parameters(Rng& rng) const;

@@ -45,15 +45,9 @@ double train_epoch(const ConvNet& net, Tensor& theta, const Tensor& x, const Ten
 }
 
 double accuracy(const ConvNet& net, const Tensor& theta, const Tensor& x, const Tensor& labels, std::int64_t batch) {
-    torch::NoGradGuard no_grad;
-    const auto n = x.size(0);
-    std::int64_t correct = 0;
-    for (std::int64_t start = 0; start < n; start += batch) {
-        const auto len = std::min(batch, n - start);
-        const auto pred = net.forward(x.narrow(0, start, len), theta).argmax(1);
-        correct += pred.eq(labels.narrow(0, start, len)).sum().item<std::int64_t>();
-    }
-    return n > 0 ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+    if (x.size(0) == 0) return 0.0;
+    const auto correct = net.predict(x, theta, batch).argmax(1).eq(labels).sum().item<std::int64_t>();
+    return static_cast<double>(correct) / static_cast<double>(x.size(0));
 }
 
 }  // namespace distillery

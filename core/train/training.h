@@ -21,6 +21,7 @@ public:
         : lr_(lr), momentum_(momentum), weight_decay_(weight_decay) {}
     void step(Tensor& theta, const Tensor& grad);
     void set_lr(double lr) { lr_ = lr; }
+    void set_momentum(double momentum) { momentum_ = momentum; }
     double lr() const { return lr_; }
 
 private:

@@ -1,0 +1,28 @@
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace distillery {
+
+// Peak tensor memory of a region of code, for the memory-against-matching-steps view.
+// CPU: Distillery wraps LibTorch's CPU allocator and counts the bytes of live tensors; the probe
+// reports the highest count reached since begin() minus the count at begin(), i.e. the extra
+// tensor memory the region needed at its worst. Memory that oneDNN or BLAS take for themselves
+// outside the allocator is not counted. CUDA builds have no measurement yet (kind
+// "cuda-unmeasured", bytes -1).
+class MemoryProbe {
+public:
+    explicit MemoryProbe(const std::string& device);
+    void begin();
+    std::int64_t peak_bytes() const;  // since begin(); -1 when not measured
+    const std::string& kind() const { return kind_; }
+
+private:
+    std::string kind_;
+    std::int64_t at_begin_ = 0;
+};
+
+// Bytes of CPU tensor memory alive now (0 before the first MemoryProbe exists).
+std::int64_t cpu_tensor_bytes();
+
+}  // namespace distillery

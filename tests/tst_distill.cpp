@@ -1,0 +1,367 @@
+// The distillation engine: exact == unrolled, TESLA's closed form, the run object (hyperparameter
+// changes, DATM's window and threshold, labels), and short runs that lower the matching loss.
+#include "common/torch_pch.h"
+
+#include <QtTest>
+
+#include <cmath>
+#include <filesystem>
+
+#include "common/error.h"
+#include "distill/datm.h"
+#include "distill/matching.h"
+#include "distill/run.h"
+#include "distill/student_loss.h"
+#include "expert/expert_trainer.h"
+
+namespace fs = std::filesystem;
+using namespace distillery;
+
+namespace {
+
+double relative_error(const at::Tensor& a, const at::Tensor& b) {
+    return (a - b).norm().item<double>() / std::max(b.norm().item<double>(), 1e-300);
+}
+
+// A tiny float64 problem: 6 images of 1x8x8, 3 classes, a ConvNet of width 4 and depth 2.
+struct TinyProblem {
+    ConvNet net{[] {
+        ConvNetSpec s;
+        s.channels = 1;
+        s.height = 8;
+        s.width = 8;
+        s.classes = 3;
+        s.net_width = 4;
+        s.depth = 2;
+        return s;
+    }()};
+    Dsa dsa{"color_crop_cutout_flip_scale_rotate"};
+    MatchProblem p;
+
+    TinyProblem(std::uint64_t seed, LabelMode labels, std::int64_t steps = 5) {
+        torch::manual_seed(static_cast<std::int64_t>(seed));
+        Rng rng(seed);
+        const auto opts = torch::TensorOptions().dtype(torch::kFloat64);
+        p.net = &net;
+        p.dsa = &dsa;
+        p.images = torch::randn({6, 1, 8, 8}, opts);
+        p.start = net.initial_parameters(rng).to(torch::kFloat64);
+        p.target = p.start + 0.05 * torch::randn({net.num_params()}, opts);
+        p.lr = 0.3;
+        const auto hard = torch::tensor({0, 1, 2, 0, 1, 2}, torch::kInt64);
+        if (labels == LabelMode::Hard) p.labels.targets = hard;
+        if (labels == LabelMode::Teacher) p.labels.targets = torch::softmax(torch::randn({6, 3}, opts), 1);
+        if (labels == LabelMode::Learned) p.labels.logits = torch::randn({6, 3}, opts);
+        p.steps = plan_student_steps(6, steps, 4, dsa, 8, 8, rng, torch::kCPU);
+    }
+};
+
+// TESLA's released computation (spec 7.1-7.2), written out as its code does it.
+MatchGradients tesla_closed_form(const MatchProblem& p) {
+    std::vector<at::Tensor> thetas;
+    at::Tensor theta = p.start, sum = torch::zeros_like(p.start);
+    for (const auto& step : p.steps) {
+        thetas.push_back(theta);
+        const auto leaf = theta.detach().requires_grad_(true);
+        const auto logits = p.labels.learned() ? p.labels.logits.index_select(0, step.indices) : at::Tensor();
+        const auto g = torch::autograd::grad(
+            {student_step_loss(p, step, p.images.index_select(0, step.indices), logits, leaf)}, {leaf})[0];
+        sum += g;
+        theta = theta - p.lr * g;
+    }
+    const auto D = (p.start - p.target).pow(2).sum();
+    const auto v = p.lr * (p.target - p.start) + p.lr * p.lr * sum;
+    MatchGradients out;
+    out.images = torch::zeros_like(p.images);
+    for (size_t i = 0; i < p.steps.size(); ++i) {
+        const auto& step = p.steps[i];
+        const auto raw = p.images.index_select(0, step.indices).requires_grad_(true);
+        const auto leaf = thetas[i].detach().requires_grad_(true);
+        const auto g = torch::autograd::grad({student_step_loss(p, step, raw, at::Tensor(), leaf)}, {leaf}, {}, true, true)[0];
+        const auto s = 2.0 * (v * g).sum() / D;
+        out.images.index_add_(0, step.indices, torch::autograd::grad({s}, {raw})[0]);
+    }
+    const auto alpha = torch::full({}, p.lr, p.start.options()).requires_grad_(true);
+    const auto grand = (p.start - alpha * sum - p.target).pow(2).sum() / D;
+    out.lr = torch::autograd::grad({grand}, {alpha})[0].item<double>();
+    out.loss = grand.item<double>();
+    return out;
+}
+
+}  // namespace
+
+class TestDistill : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir tmp_;
+    std::shared_ptr<PreparedData> fashion_;
+    std::string experts_;
+
+    DistillConfig short_run(const std::string& method) const {
+        Settings s;
+        s.set("method", method);
+        auto c = DistillConfig::from_settings(s, "fashion-mnist");
+        c.ipc = 2;
+        c.syn_steps = 8;
+        c.expert_epochs = 2;
+        c.min_start_epoch = 0;
+        c.max_start_epoch = 1;  // always start at epoch 0 of the one expert: a fixed target
+        c.current_max_start_epoch = 1;
+        c.lr_img = 300;
+        c.lr_lr = 1e-5;
+        c.lr_y = 2;
+        c.seed = 4;
+        return c;
+    }
+
+private Q_SLOTS:
+    void initTestCase() {
+        if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
+            QSKIP("dataset-fashion-mnist is not installed (scripts/setup-debian.sh installs it)");
+        auto split = load_dataset("fashion-mnist");
+        split.train = balanced_subset(split.train, 50, 1);
+        split.test.images = split.test.images.narrow(0, 0, 500);
+        split.test.labels = split.test.labels.narrow(0, 0, 500);
+        fashion_ = std::make_shared<PreparedData>(prepare(split, false));
+        ExpertConfig e;
+        e.num_experts = 1;
+        // Experts good enough (about 70% test accuracy) for their soft labels to carry information.
+        e.train_epochs = 6;
+        e.batch = 32;
+        e.lr = 0.02;
+        e.net_width = 16;
+        e.net_depth = 2;
+        experts_ = (fs::path(tmp_.path().toStdString()) / "experts").string();
+        generate_experts(*fashion_, e, experts_);
+    }
+
+    void exactEqualsUnrolled_data() {
+        QTest::addColumn<int>("labels");
+        QTest::addColumn<int>("seed");
+        for (int seed : {1, 2, 3}) {
+            QTest::newRow(("hard " + std::to_string(seed)).c_str()) << int(LabelMode::Hard) << seed;
+            QTest::newRow(("teacher " + std::to_string(seed)).c_str()) << int(LabelMode::Teacher) << seed;
+            QTest::newRow(("learned " + std::to_string(seed)).c_str()) << int(LabelMode::Learned) << seed;
+        }
+    }
+    void exactEqualsUnrolled() {
+        QFETCH(int, labels);
+        QFETCH(int, seed);
+        TinyProblem t(static_cast<std::uint64_t>(seed), static_cast<LabelMode>(labels));
+        const auto unrolled = match_unrolled(t.p);
+        const auto exact = match_adjoint(t.p, /*exact=*/true);
+        QVERIFY(unrolled.images.abs().max().item<double>() > 0);
+        QVERIFY(std::abs(exact.loss - unrolled.loss) <= 1e-12 * unrolled.loss);
+        QVERIFY2(relative_error(exact.images, unrolled.images) <= 1e-9,
+                 qPrintable(QString::number(relative_error(exact.images, unrolled.images))));
+        QVERIFY2(std::abs(exact.lr - unrolled.lr) <= 1e-9 * std::abs(unrolled.lr),
+                 qPrintable(QString("%1 vs %2").arg(exact.lr).arg(unrolled.lr)));
+        if (labels == int(LabelMode::Learned)) {
+            QVERIFY(unrolled.logits.abs().max().item<double>() > 0);
+            QVERIFY(relative_error(exact.logits, unrolled.logits) <= 1e-9);
+        }
+    }
+
+    void teslaMatchesItsClosedFormAndDiffersFromUnrolled() {
+        double worst_cos = 1, worst_diff = 0;
+        for (std::uint64_t seed : {1, 2, 3}) {
+            TinyProblem t(seed, LabelMode::Hard, 8);
+            const auto tesla = match_adjoint(t.p, /*exact=*/false);
+            const auto closed = tesla_closed_form(t.p);
+            QVERIFY(relative_error(tesla.images, closed.images) <= 1e-10);
+            QVERIFY(std::abs(tesla.lr - closed.lr) <= 1e-10 * std::abs(closed.lr));
+            QVERIFY(std::abs(tesla.loss - closed.loss) <= 1e-12);
+            const auto unrolled = match_unrolled(t.p);
+            const double diff = relative_error(tesla.images, unrolled.images);
+            const double cos = torch::cosine_similarity(tesla.images.flatten(), unrolled.images.flatten(), 0).item<double>();
+            worst_diff = std::max(worst_diff, diff);
+            worst_cos = std::min(worst_cos, cos);
+            // First-order: close to the exact gradient at this small lr, but not equal to it.
+            QVERIFY2(diff > 1e-6, qPrintable(QString::number(diff)));
+            QVERIFY(std::abs(tesla.lr - unrolled.lr) > 1e-9 * std::abs(unrolled.lr));
+        }
+        qInfo("TESLA vs unrolled image gradient (8 steps, lr 0.3): largest relative difference %.3g, smallest cosine %.6f",
+              worst_diff, worst_cos);
+    }
+
+    void studentPlanFollowsMttBatchOrder() {
+        Rng rng(5);
+        const Dsa none("none");
+        const auto plan = plan_student_steps(10, 4, 4, none, 8, 8, rng, torch::kCPU);
+        // randperm(10) split into 4, 4, 2; chunks taken from the end: 2, 4, 4, then a new permutation.
+        QCOMPARE(plan[0].indices.size(0), std::int64_t(2));
+        QCOMPARE(plan[1].indices.size(0), std::int64_t(4));
+        QCOMPARE(plan[2].indices.size(0), std::int64_t(4));
+        auto first_three = torch::cat({plan[0].indices, plan[1].indices, plan[2].indices});
+        QVERIFY(std::get<0>(first_three.sort()).equal(torch::arange(10, torch::kInt64)));
+        QVERIFY(!plan[0].augmented);
+        const auto all = plan_student_steps(10, 2, 0, Dsa("color"), 8, 8, rng, torch::kCPU);
+        QCOMPARE(all[1].indices.size(0), std::int64_t(10));
+        QVERIFY(all[1].augmented);
+    }
+
+    void datmWindowGrowsLinearly() {
+        DistillConfig c;
+        c.sequential_generation = true;
+        c.min_start_epoch = 0;
+        c.current_max_start_epoch = 10;
+        c.max_start_epoch = 20;
+        c.expansion_end_epoch = 1000;
+        QCOMPARE(start_epoch_upper_bound(c, 0), std::int64_t(10));
+        QCOMPARE(start_epoch_upper_bound(c, 500), std::int64_t(15));
+        QCOMPARE(start_epoch_upper_bound(c, 999), std::int64_t(19));
+        QCOMPARE(start_epoch_upper_bound(c, 5000), std::int64_t(20));
+        c.min_start_epoch = 3;
+        Rng rng(1);
+        std::int64_t lo = 100, hi = -1;
+        for (int i = 0; i < 2000; ++i) {
+            const auto e = sample_start_epoch(c, 0, rng);
+            lo = std::min(lo, e);
+            hi = std::max(hi, e);
+        }
+        QCOMPARE(lo, std::int64_t(3));
+        QCOMPARE(hi, std::int64_t(9));
+        c.sequential_generation = false;
+        QCOMPARE(start_epoch_upper_bound(c, 0), std::int64_t(20));
+    }
+
+    void configValidatesAndPresetsLoad() {
+        DistillConfig c;
+        QCOMPARE(QString::fromStdString(c.apply("lr_img", "-5")), QString("lr_img must be positive"));
+        QCOMPARE(c.lr_img, 1000.0);  // unchanged
+        QVERIFY(!c.apply("gradient_mode", "sideways").empty());
+        QVERIFY(c.apply("gradient_mode", "exact").empty());
+        QCOMPARE(c.mode, GradientMode::Exact);
+        QVERIFY(!c.apply("syn_steps", "ten").empty());
+        QVERIFY(!c.apply("no_such_key", "1").empty());
+        QVERIFY(c.apply("threshold", "inf").empty());
+        for (const auto& name : preset_names()) {
+            const auto s = load_preset(name);
+            if (!s.has("method")) continue;
+            const auto cfg = DistillConfig::from_settings(s, s.text("dataset"));
+            QVERIFY2(cfg.validate().empty(), name.c_str());
+        }
+        const auto datm = DistillConfig::from_settings(Settings::parse("method = datm", "t"), "cifar10");
+        QCOMPARE(datm.labels, LabelMode::Learned);
+        QCOMPARE(datm.init, ImageInit::Correct);
+        QVERIFY(datm.sequential_generation);
+        const auto tesla = DistillConfig::from_settings(Settings::parse("method = tesla", "t"), "cifar10");
+        QCOMPARE(tesla.mode, GradientMode::Tesla);
+        QCOMPARE(tesla.labels, LabelMode::Teacher);
+    }
+
+    void runAppliesChangesAtNextStepAndRefusesBadOnes() {
+        auto cfg = short_run("mtt");
+        cfg.syn_steps = 3;
+        DistillRun run(fashion_, experts_, cfg);
+        QCOMPARE(run.images().size(0), std::int64_t(20));
+        QCOMPARE(run.hard_labels()[3].item<std::int64_t>(), std::int64_t(1));  // class blocks of ipc
+        QVERIFY(run.set("syn_steps", "5").empty());
+        QVERIFY(run.set("gradient_mode", "exact").empty());
+        QCOMPARE(run.config().syn_steps, std::int64_t(3));  // not yet
+        const auto before = run.images();
+        QCOMPARE(QString::fromStdString(run.set("lr_img", "-1")), QString("lr_img must be positive"));
+        QVERIFY(run.set("max_start_epoch", "6").find("epochs") != std::string::npos);  // experts have 6
+        QVERIFY(run.set("ipc", "3").find("cannot change") != std::string::npos);
+        const auto rec = run.step();
+        QCOMPARE(rec.syn_steps, std::int64_t(5));
+        QCOMPARE(rec.mode, std::string("exact"));
+        QCOMPARE(run.changes().size(), size_t(2));
+        QCOMPARE(run.changes()[0].iteration, std::int64_t(0));
+        QCOMPARE(run.changes()[0].old_value, std::string("3"));
+        QCOMPARE(run.changes()[0].new_value, std::string("5"));
+        QCOMPARE(run.config().lr_img, 300.0);  // the refused value changed nothing
+        QVERIFY(rec.updated);
+        QVERIFY(!run.images().equal(before));
+        QVERIFY(rec.peak_bytes > 0);
+        QCOMPARE(rec.memory_kind, std::string("cpu-tensor-bytes"));
+        QCOMPARE(run.iteration(), std::int64_t(1));
+        QCOMPARE(run.history().size(), size_t(1));
+    }
+
+    void thresholdSkipsUpdatesAndFloorHoldsLr() {
+        auto cfg = short_run("mtt");
+        cfg.syn_steps = 2;
+        cfg.threshold = 1e-9;  // every loss is above it
+        DistillRun run(fashion_, experts_, cfg);
+        const auto before = run.images();
+        const auto rec = run.step();
+        QVERIFY(!rec.updated);
+        QCOMPARE(rec.skip_reason, std::string("loss above threshold"));
+        QVERIFY(run.images().equal(before));
+        QCOMPARE(run.iteration(), std::int64_t(1));
+        QVERIFY(run.set("threshold", "inf").empty());
+        QVERIFY(run.set("lr_lr", "1000").empty());  // a huge lr step would push alpha far away
+        QVERIFY(run.set("lr_floor", "0.009").empty());
+        for (int i = 0; i < 3; ++i) run.step();
+        QVERIFY(run.lr() >= 0.009);
+    }
+
+    void memoryOfExactIsFlatAndUnrolledGrows() {
+        auto measure = [&](const std::string& mode, int steps) {
+            auto cfg = short_run("mtt");
+            cfg.mode = gradient_mode_from(mode);
+            cfg.syn_steps = steps;
+            DistillRun run(fashion_, experts_, cfg);
+            return run.step().peak_bytes;
+        };
+        const auto exact4 = measure("exact", 4), exact16 = measure("exact", 16);
+        const auto unrolled4 = measure("unrolled", 4), unrolled16 = measure("unrolled", 16);
+        qInfo("peak tensor bytes: exact %ld / %ld, unrolled %ld / %ld (4 / 16 steps)", long(exact4), long(exact16),
+              long(unrolled4), long(unrolled16));
+        QVERIFY(unrolled16 > 3 * unrolled4);
+        // Exact stores one parameter vector per step (tiny here) but never more than one step's graph.
+        QVERIFY(exact16 < 1.5 * exact4);
+        QVERIFY(exact16 < unrolled16 / 3);
+    }
+
+    void shortTeslaSoftLabelRunLowersLoss() {
+        auto cfg = short_run("tesla");
+        QCOMPARE(cfg.labels, LabelMode::Teacher);
+        DistillRun run(fashion_, experts_, cfg);
+        std::vector<double> losses;
+        for (int i = 0; i < 20; ++i) losses.push_back(run.step().loss);
+        const double first = (losses[0] + losses[1]) / 2, last = (losses[18] + losses[19]) / 2;
+        QVERIFY2(last < 0.9 * first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
+        const auto targets = run.label_targets();
+        QCOMPARE(targets.sizes().vec(), (std::vector<std::int64_t>{20, 10}));
+        QVERIFY(targets.sum(1).allclose(torch::ones({20}), 1e-5, 1e-5));
+        QVERIFY(targets.max().item<float>() < 1.0f);  // soft
+    }
+
+    void shortDatmRunLowersLoss() {
+        auto cfg = short_run("datm");
+        cfg.threshold = 1e9;  // the loss threshold is tested above; here the loss must fall
+        DistillRun run(fashion_, experts_, cfg);
+        const auto first_logits = run.label_targets();
+        // Correctly classified initialisation: the expert's final checkpoint gets every image right.
+        const auto& e = run.experts().expert(0);
+        const auto final_theta = e.checkpoint(e.checkpoints() - 1);
+        QVERIFY(run.net().predict(run.images(), final_theta).argmax(1).equal(run.hard_labels()));
+        std::vector<double> losses;
+        for (int i = 0; i < 20; ++i) losses.push_back(run.step().loss);
+        const double first = (losses[0] + losses[1]) / 2, last = (losses[18] + losses[19]) / 2;
+        QVERIFY2(last < 0.9 * first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
+        QVERIFY(!run.label_targets().equal(first_logits));  // the labels learn
+        QVERIFY(run.history().back().grad_norm_labels > 0);
+    }
+
+    void evaluationAndBaselinesRun() {
+        auto cfg = short_run("tesla");
+        DistillRun run(fashion_, experts_, cfg);
+        run.step();
+        EvalConfig ec;
+        ec.networks = 1;
+        ec.epochs = 5;
+        ec.net_width = 16;
+        ec.net_depth = 2;
+        const auto syn = run.evaluate(ec);
+        const auto hard = run.evaluate_random_real(ec, false);
+        const auto soft = run.evaluate_random_real(ec, true);
+        QCOMPARE(syn.accuracies.size(), size_t(1));
+        QVERIFY(syn.mean > 0.1 && hard.mean > 0.1 && soft.mean > 0.1);
+    }
+};
+
+QTEST_APPLESS_MAIN(TestDistill)
+#include "tst_distill.moc"
