@@ -5,6 +5,7 @@
 #include <QtTest>
 
 #include <QProcess>
+#include <QRegularExpression>
 
 #include "expert/trajectory.h"
 
@@ -48,11 +49,13 @@ private Q_SLOTS:
     void helpAndPresets() {
         const auto help = run_cli({"--help"});
         QCOMPARE(help.code, 0);
-        QVERIFY(help.out.contains("experts") && help.out.contains("--metrics"));
+        QVERIFY(help.out.contains("experts") && help.out.contains("distill") && help.out.contains("--metrics"));
         const auto list = run_cli({"presets"});
         QCOMPARE(list.code, 0);
-        QVERIFY(list.out.split('\n').contains("quick"));
-        QVERIFY(list.out.split('\n').contains("paper-fashion-mnist"));
+        QVERIFY(list.out.contains(QRegularExpression("^quick +CPU-sized Fashion-MNIST", QRegularExpression::MultilineOption)));
+        for (const char* name : {"paper-fashion-mnist", "mtt-cifar10-ipc10", "tesla-cifar10-ipc1", "datm-cifar100-ipc50",
+                                 "fashion-mnist-ipc1-quick", "fashion-mnist-ipc50-paper"})
+            QVERIFY2(list.out.contains(QRegularExpression(QString("^%1 ").arg(name), QRegularExpression::MultilineOption)), name);
         const auto quick = run_cli({"presets", "quick"});
         QVERIFY(quick.out.contains("num_experts"));
     }
@@ -75,28 +78,47 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains("unknown command 'distil'"), qPrintable(r.err));
     }
 
-    void demoTrainsExpertsAndEvaluatesWithMetrics() {
+    void distillTrainsExpertsDistilsAndEvaluates() {
         if (!have_fashion()) QSKIP("dataset-fashion-mnist is not installed");
-        const auto r = run_cli(QStringList{"demo", "--metrics", path("m.csv")} + tiny(path("experts")));
+        const auto out = path("run");
+        const auto r = run_cli(QStringList{"distill", "--iterations", "3", "--set", "max_start_epoch=1", "--set",
+                                           "syn_steps=3", "--out", out, "--metrics", path("m.json")} +
+                               tiny(path("experts")));
         QVERIFY2(r.code == 0, qPrintable(r.err));
-        QVERIFY2(r.out.contains("random real subset (ipc 2): test accuracy"), qPrintable(r.out));
         QVERIFY(r.out.contains("experts: trained 2"));
-        QFile csv(path("m.csv"));
+        QVERIFY2(r.out.contains("synthetic:") && r.out.contains("random real, hard labels:"), qPrintable(r.out));
+        QVERIFY(QFile::exists(out + "/synthetic.dsyn"));
+        QVERIFY(QFile::exists(out + "/settings.preset"));
+        QFile csv(out + "/metrics.csv");
         QVERIFY(csv.open(QIODevice::ReadOnly));
         const auto lines = QString::fromUtf8(csv.readAll()).trimmed().split('\n');
-        QCOMPARE(lines.size(), 1 + 4 + 1);  // header, 2 experts x 2 epochs, 1 evaluation
+        // header, 2 experts x 2 epochs, 3 steps, 2 evaluations (synthetic, random real)
+        QCOMPARE(lines.size(), 1 + 4 + 3 + 2);
         QVERIFY(lines[0].startsWith("kind,expert,epoch,train_loss,test_accuracy"));
+        QCOMPARE(lines.filter(QRegularExpression("^step,")).size(), 3);
         QVERIFY(lines.last().startsWith("eval,"));
+        QFile json(path("m.json"));
+        QVERIFY(json.open(QIODevice::ReadOnly));
+        QVERIFY(json.readAll().contains("\"kind\": \"step\""));
         QCOMPARE(ExpertStore(path("experts").toStdString()).count(), std::int64_t(2));
         QCOMPARE(ExpertStore(path("experts").toStdString()).open(1).checkpoints(), std::int64_t(3));
 
-        // JSON metrics, and a second run finds the experts already there.
-        const auto again = run_cli(QStringList{"experts", "--metrics", path("m.json")} + tiny(path("experts")));
-        QCOMPARE(again.code, 0);
+        // The written set evaluates from the file; the experts are found, not retrained.
+        const auto eval = run_cli(QStringList{"eval", "--synthetic", out + "/synthetic.dsyn"} + tiny(path("experts")));
+        QVERIFY2(eval.code == 0, qPrintable(eval.err));
+        QVERIFY2(eval.out.contains("synthetic set") && eval.out.contains("test accuracy"), qPrintable(eval.out));
+        const auto baseline = run_cli(QStringList{"eval"} + tiny(path("experts")));
+        QVERIFY(baseline.out.contains("random real subset (ipc 2): test accuracy"));
+        const auto again = run_cli(QStringList{"experts"} + tiny(path("experts")));
         QVERIFY(again.out.contains("2 already in"));
-        QFile json(path("m.json"));
-        QVERIFY(json.open(QIODevice::ReadOnly));
-        QCOMPARE(json.readAll().trimmed(), QByteArray("[\n]"));
+
+        // A corrupt synthetic set is refused with its name.
+        QFile::copy(out + "/synthetic.dsyn", path("cut.dsyn"));
+        QFile cut(path("cut.dsyn"));
+        QVERIFY(cut.resize(cut.size() - 7));
+        const auto bad = run_cli(QStringList{"eval", "--synthetic", path("cut.dsyn")} + tiny(path("experts")));
+        QCOMPARE(bad.code, 2);
+        QVERIFY2(bad.err.contains("cut.dsyn") && bad.err.contains("truncated"), qPrintable(bad.err));
     }
 
     void interruptKeepsFinishedExperts() {

@@ -6,12 +6,14 @@
 
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 
 #include "common/error.h"
 #include "distill/datm.h"
 #include "distill/matching.h"
 #include "distill/run.h"
 #include "distill/student_loss.h"
+#include "distill/synthetic_set.h"
 #include "expert/expert_trainer.h"
 
 namespace fs = std::filesystem;
@@ -344,6 +346,36 @@ private Q_SLOTS:
         QVERIFY2(last < 0.9 * first, qPrintable(QString("%1 -> %2").arg(first).arg(last)));
         QVERIFY(!run.label_targets().equal(first_logits));  // the labels learn
         QVERIFY(run.history().back().grad_norm_labels > 0);
+    }
+
+    void syntheticSetFileRoundTrip() {
+        const auto dir = fs::path(tmp_.path().toStdString());
+        SyntheticSet hard;
+        hard.images = torch::randn({4, 1, 5, 5});
+        hard.labels = torch::tensor({0, 1, 2, 1}, torch::kInt64);
+        hard.lr = 0.0123456789012345;
+        hard.info = {{"dataset", "fashion-mnist"}, {"transform", "normalize"}};
+        save_synthetic_set((dir / "h.dsyn").string(), hard);
+        const auto back = load_synthetic_set((dir / "h.dsyn").string());
+        QVERIFY(back.images.equal(hard.images));
+        QVERIFY(back.labels.equal(hard.labels));
+        QCOMPARE(back.lr, hard.lr);
+        QCOMPARE(back.info.at("dataset"), std::string("fashion-mnist"));
+        SyntheticSet soft = hard;
+        soft.labels = torch::softmax(torch::randn({4, 3}), 1);
+        save_synthetic_set((dir / "s.dsyn").string(), soft);
+        QVERIFY(load_synthetic_set((dir / "s.dsyn").string()).labels.equal(soft.labels));
+        // Truncated, padded and foreign files are refused by name.
+        const auto p = (dir / "s.dsyn").string();
+        fs::resize_file(p, fs::file_size(p) - 1);
+        try {
+            load_synthetic_set(p);
+            QFAIL("a truncated set was accepted");
+        } catch (const Error& e) {
+            QVERIFY(std::string(e.what()).find("s.dsyn: truncated") != std::string::npos);
+        }
+        std::ofstream(dir / "x.dsyn") << "DSTTRAJ1 something else";
+        QVERIFY_THROWS_EXCEPTION(Error, load_synthetic_set((dir / "x.dsyn").string()));
     }
 
     void evaluationAndBaselinesRun() {

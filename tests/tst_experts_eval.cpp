@@ -240,6 +240,23 @@ private Q_SLOTS:
         expect_error([&] { ExpertConfig::from_settings(s, "fashion-mnist"); }, {"blur"});
     }
 
+    void presetsInclude() {
+        const auto dir = fs::path(tmp_.path().toStdString());
+        std::ofstream(dir / "mine.preset") << "include = quick\nipc = 3\nnum_experts = 7\n";
+        const auto s = load_preset((dir / "mine.preset").string());
+        QCOMPARE(s.integer("ipc"), std::int64_t(3));            // own key wins
+        QCOMPARE(s.integer("num_experts"), std::int64_t(7));
+        QCOMPARE(s.integer("train_epochs"), load_preset("quick").integer("train_epochs"));  // included
+        QVERIFY(!s.has("include"));
+        QCOMPARE(s.source(), (dir / "mine.preset").string());
+        std::ofstream(dir / "a.preset") << "include = " << (dir / "b.preset").string() << "\n";
+        std::ofstream(dir / "b.preset") << "include = " << (dir / "a.preset").string() << "\n";
+        expect_error([&] { load_preset((dir / "a.preset").string()); }, {"include each other"});
+        // Every embedded preset that includes another resolves to a complete one.
+        QCOMPARE(load_preset("datm-cifar10-ipc10").integer("train_epochs"), std::int64_t(100));
+        QCOMPARE(load_preset("datm-cifar10-ipc10").text("dataset"), std::string("cifar10"));
+    }
+
     void presetsAreComplete() {
         const auto names = preset_names();
         QVERIFY(std::find(names.begin(), names.end(), "quick") != names.end());

@@ -4,62 +4,56 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <tuple>
 #include <string>
 #include <vector>
 
+#include "cli/commands.h"
 #include "cli/metrics_log.h"
 #include "cli/progress_bar.h"
 #include "common/error.h"
 #include "common/runtime.h"
 #include "config/settings.h"
 #include "data/transform.h"
+#include "distill/synthetic_set.h"
 #include "eval/evaluate.h"
 #include "expert/expert_trainer.h"
 
 namespace fs = std::filesystem;
 using namespace distillery;
+using namespace distillery::cli;
 
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
-void on_interrupt(int) { g_interrupted = 1; }
+void on_interrupt(int) { cli::g_interrupted = 1; }
 
 const char* kUsage = R"(usage: distillery-cli <command> [options]
 
 commands:
-  demo       the default job: train the quick preset's experts on Fashion-MNIST, then
-             evaluate a random real subset of the same size as a distilled set (the baseline)
+  demo       the default job: `distill` with the quick preset on Fashion-MNIST (experts first
+             if missing), then the distilled set and a random real subset evaluated side by side
+  distill    run a distillation preset or config to completion; writes the synthetic set
+             (synthetic.dsyn), the learned lr, per-step metrics and evaluations into --out
   experts    train expert trajectories into a folder (continues an interrupted generation)
-  eval       evaluate a random real subset: --ipc images per class, hard labels
+  eval       evaluate a random real subset (--ipc), or a synthetic set (--synthetic FILE)
   presets    list the presets; `presets NAME` prints one
   info       print the runtime and the data set the settings select
 
 options:
   --preset NAME|FILE   settings to start from (default: quick); see `presets`
   --data SPEC          data set: fashion-mnist, mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC], DIR
-  --set KEY=VALUE      change one setting (repeatable), e.g. --set num_experts=5
-  --experts DIR        expert folder (default: runs/<preset>/experts)
-  --ipc N              images per class for eval (default: the preset's ipc)
-  --metrics FILE       write per-epoch and evaluation metrics; .json for JSON, else CSV
+  --set KEY=VALUE      change one setting (repeatable), e.g. --set gradient_mode=exact
+  --experts DIR        expert folder (default: runs/experts/<data, network and schedule>)
+  --out DIR            distill: output folder (default: runs/<preset>)
+  --iterations N       distill: number of iterations (the preset's Iteration)
+  --ipc N              images per class
+  --synthetic FILE     eval: a synthetic set written by distill
+  --metrics FILE       write metrics; .json for JSON, else CSV (distill also writes --out/metrics.csv)
   --device D           auto (default), cpu or cuda
   --threads N          CPU threads (default: all cores)
   --quiet              no progress bars
   -h, --help           this text
 )";
-
-struct Options {
-    std::string command;
-    std::vector<std::string> positional;
-    std::string preset = "quick";
-    std::string data;
-    std::vector<std::string> sets;
-    std::string experts_dir;
-    std::int64_t ipc = 0;
-    std::string metrics;
-    std::string device = "auto";
-    int threads = 0;
-    bool quiet = false;
-};
 
 Options parse_args(int argc, char** argv) {
     Options o;
@@ -81,6 +75,9 @@ Options parse_args(int argc, char** argv) {
         else if (a == "--data") o.data = value(i);
         else if (a == "--set") o.sets.push_back(value(i));
         else if (a == "--experts") o.experts_dir = value(i);
+        else if (a == "--out") o.out_dir = value(i);
+        else if (a == "--synthetic") o.synthetic = value(i);
+        else if (a == "--iterations") o.iterations = integer(i);
         else if (a == "--ipc") o.ipc = integer(i);
         else if (a == "--metrics") o.metrics = value(i);
         else if (a == "--device") o.device = value(i);
@@ -99,12 +96,26 @@ Settings settings_for(const Options& o) {
     if (!o.data.empty()) s.set("dataset", o.data);
     for (const auto& a : o.sets) s.assign(a);
     if (o.ipc > 0) s.set("ipc", std::to_string(o.ipc));
+    if (o.iterations >= 0) s.set("Iteration", std::to_string(o.iterations));
     return s;
 }
 
-std::string experts_dir_for(const Options& o) {
+}  // namespace
+
+namespace distillery::cli {
+
+volatile std::sig_atomic_t g_interrupted = 0;
+
+std::string experts_dir_for(const Settings& s, const Options& o) {
     if (!o.experts_dir.empty()) return o.experts_dir;
-    return (fs::path("runs") / fs::path(o.preset).stem() / "experts").string();
+    const auto data = s.text("dataset", "fashion-mnist");
+    std::string name;
+    for (char c : data) name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
+    name += std::string(s.flag("zca", false) ? "_zca" : "") + "_tpc" + std::to_string(s.integer("train_per_class", 0)) +
+            "_w" + std::to_string(s.integer("net_width", 128)) + "d" + std::to_string(s.integer("net_depth", 3)) +
+            "_ep" + std::to_string(s.integer("train_epochs", 50)) + "_lr" + s.text("lr_teacher", "0.01") + "_b" +
+            std::to_string(s.integer("batch_train", 256)) + "_s" + std::to_string(s.integer("seed", 0));
+    return (fs::path("runs") / "experts" / name).string();
 }
 
 std::string percent(double fraction) {
@@ -125,12 +136,12 @@ PreparedData load_data(const Settings& s, const Options& o) {
 
 int run_experts(const Settings& s, const Options& o, const PreparedData& data, cli::MetricsLog& log) {
     const auto cfg = ExpertConfig::from_settings(s, data.name);
-    const std::string dir = experts_dir_for(o);
+    const std::string dir = experts_dir_for(s, o);
     std::cout << "experts: " << cfg.num_experts << " x " << cfg.train_epochs << " epochs into " << dir << " ("
               << cfg.net_for(data).describe() << ", lr " << cfg.lr << ", DSA " << cfg.dsa_strategy << ")\n";
     cli::ProgressBar bar(o.quiet);
     const auto report = generate_experts(
-        data, cfg, dir, [&](const Progress& p) { bar.update(p); return g_interrupted == 0; },
+        data, cfg, dir, [&](const Progress& p) { bar.update(p); return cli::g_interrupted == 0; },
         [&](const ExpertEpoch& e) {
             log.add({{"kind", "expert_epoch"}, {"expert", std::to_string(e.expert)}, {"epoch", std::to_string(e.epoch)},
                      {"train_loss", cli::number(e.train_loss)}, {"test_accuracy", cli::number(e.test_accuracy)},
@@ -156,25 +167,46 @@ int run_experts(const Settings& s, const Options& o, const PreparedData& data, c
 
 int run_eval(const Settings& s, const Options& o, const PreparedData& data, cli::MetricsLog& log) {
     const auto cfg = EvalConfig::from_settings(s, data.name);
-    const auto ipc = s.integer("ipc", 10);
-    const double lr = s.number("lr_teacher", 0.01);
-    const auto [images, labels] = random_real_subset(data, ipc, static_cast<std::uint64_t>(s.integer("seed", 0)));
-    std::cout << "eval: random real subset, " << ipc << " images per class, " << cfg.networks << " networks x "
+    Tensor images, labels;
+    double lr = s.number("lr_teacher", 0.01);
+    std::string what;
+    if (!o.synthetic.empty()) {
+        auto set = load_synthetic_set(o.synthetic);
+        if (set.images.size(1) != data.channels() || set.images.size(2) != data.height() ||
+            set.images.size(3) != data.width())
+            throw Error(o.synthetic + ": its images do not have the size of " + data.name + "'s");
+        if (set.info["transform"] != data.transform.describe())
+            throw Error(o.synthetic + ": made with " + set.info["transform"] + " data, but the settings give " +
+                        data.transform.describe() + " (set zca accordingly)");
+        images = set.images;
+        labels = set.labels;
+        lr = set.lr;
+        what = "synthetic set " + o.synthetic;
+    } else {
+        const auto ipc = s.integer("ipc", 10);
+        std::tie(images, labels) = random_real_subset(data, ipc, static_cast<std::uint64_t>(s.integer("seed", 0)));
+        what = "random real subset (ipc " + std::to_string(ipc) + ")";
+    }
+    std::cout << "eval: " << what << ", " << images.size(0) << " images, " << cfg.networks << " networks x "
               << cfg.epochs << " epochs, lr " << lr << "\n";
     cli::ProgressBar bar(o.quiet);
     const auto result = evaluate_set(data, images, labels, lr, cfg, [&](const Progress& p) {
         bar.update(p);
-        return g_interrupted == 0;
+        return cli::g_interrupted == 0;
     });
     bar.finish();
-    std::cout << "random real subset (ipc " << ipc << "): test accuracy " << result.summary() << " in "
-              << cli::format_duration(result.seconds) << "\n";
-    log.add({{"kind", "eval"}, {"set", "random_real"}, {"ipc", std::to_string(ipc)},
-             {"networks", std::to_string(cfg.networks)}, {"epochs", std::to_string(cfg.epochs)},
-             {"accuracy_mean", cli::number(result.mean)}, {"accuracy_std", cli::number(result.std)},
-             {"seconds", cli::number(result.seconds)}});
+    std::cout << what << ": test accuracy " << result.summary() << " in " << cli::format_duration(result.seconds)
+              << "\n";
+    log.add({{"kind", "eval"}, {"set", o.synthetic.empty() ? "random_real" : o.synthetic},
+             {"images", std::to_string(images.size(0))}, {"networks", std::to_string(cfg.networks)},
+             {"epochs", std::to_string(cfg.epochs)}, {"accuracy_mean", cli::number(result.mean)},
+             {"accuracy_std", cli::number(result.std)}, {"seconds", cli::number(result.seconds)}});
     return 0;
 }
+
+}  // namespace distillery::cli
+
+namespace {
 
 int run(const Options& o) {
     if (o.command == "help") {
@@ -183,13 +215,19 @@ int run(const Options& o) {
     }
     if (o.command == "presets") {
         if (o.positional.empty()) {
-            for (const auto& name : preset_names()) std::cout << name << "\n";
+            // Each preset's first comment line is its description.
+            for (const auto& name : preset_names()) {
+                const auto text = preset_text(name);
+                const auto line = text.substr(0, text.find('\n'));
+                std::printf("%-26s %s\n", name.c_str(), line.rfind("# ", 0) == 0 ? line.c_str() + 2 : "");
+            }
         } else {
             std::cout << preset_text(o.positional.front());
         }
         return 0;
     }
-    const bool known = o.command == "demo" || o.command == "experts" || o.command == "eval" || o.command == "info";
+    const bool known = o.command == "demo" || o.command == "experts" || o.command == "eval" || o.command == "info" ||
+                       o.command == "distill";
     if (!known) throw Error("unknown command '" + o.command + "' (see --help)");
     init_runtime(o.threads);
     const Settings s = settings_for(o);
@@ -204,8 +242,9 @@ int run(const Options& o) {
     const auto data = load_data(s, o);
     cli::MetricsLog log;
     int rc = 0;
-    if (o.command == "experts" || o.command == "demo") rc = run_experts(s, o, data, log);
-    if (rc == 0 && (o.command == "eval" || o.command == "demo")) rc = run_eval(s, o, data, log);
+    if (o.command == "experts") rc = run_experts(s, o, data, log);
+    if (o.command == "eval") rc = run_eval(s, o, data, log);
+    if (o.command == "distill" || o.command == "demo") rc = run_distill(s, o, data, log);
     if (!o.metrics.empty()) {
         log.write(o.metrics);
         std::cout << "metrics: " << o.metrics << "\n";

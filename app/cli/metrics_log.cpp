@@ -3,10 +3,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
-#include "common/error.h"
+#include "common/atomic_file.h"
 
 namespace distillery::cli {
 namespace {
@@ -83,17 +82,7 @@ std::string MetricsLog::json() const {
 
 void MetricsLog::write(const std::string& path) const {
     const bool as_json = std::filesystem::path(path).extension() == ".json";
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::trunc);
-        if (!out) throw Error(path + ": cannot write metrics (is the folder writable?)");
-        out << (as_json ? json() : csv());
-        out.flush();
-        if (!out) throw Error(path + ": writing metrics failed (disk full?)");
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) throw Error(path + ": cannot write metrics (" + ec.message() + ")");
+    write_file_atomically(path, [&](std::ostream& out) { out << (as_json ? json() : csv()); });
 }
 
 }  // namespace distillery::cli

@@ -1,5 +1,6 @@
 #include "config/settings.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <fstream>
@@ -109,6 +110,11 @@ void Settings::assign(const std::string& assignment) {
     set(trim(assignment.substr(0, eq)), trim(assignment.substr(eq + 1)));
 }
 
+void Settings::erase(const std::string& key) {
+    values_.erase(key);
+    order_.erase(std::remove(order_.begin(), order_.end(), key), order_.end());
+}
+
 void Settings::merge(const Settings& other) {
     for (const auto& key : other.order_) set(key, other.values_.at(key));
 }
@@ -133,12 +139,30 @@ std::string preset_text(const std::string& name) {
     throw Error("unknown preset '" + name + "' (known: " + known + "; or give a file path)");
 }
 
-Settings load_preset(const std::string& name_or_path) {
+namespace {
+
+Settings load_one(const std::string& name_or_path) {
     for (const auto& p : embedded_presets())
         if (name_or_path == p.name) return Settings::parse(p.text, "preset " + name_or_path);
     if (name_or_path.find('/') != std::string::npos || name_or_path.find('.') != std::string::npos)
         return Settings::load_file(name_or_path);
     return Settings::parse(preset_text(name_or_path), name_or_path);  // throws with the list of names
+}
+
+}  // namespace
+
+Settings load_preset(const std::string& name_or_path) {
+    // `include = NAME` starts from another preset; the including preset's keys override it.
+    Settings own = load_one(name_or_path);
+    for (int depth = 0; own.has("include"); ++depth) {
+        if (depth == 8) throw Error(own.source() + ": presets include each other (more than 8 levels)");
+        Settings merged = load_one(own.text("include"));
+        own.erase("include");
+        merged.merge(own);
+        merged.source_ = own.source_;
+        own = merged;
+    }
+    return own;
 }
 
 }  // namespace distillery

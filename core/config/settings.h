@@ -28,6 +28,7 @@ public:
     void set(const std::string& key, const std::string& value);
     // Applies `key=value` (from a command line); throws on a malformed assignment.
     void assign(const std::string& assignment);
+    void erase(const std::string& key);
     // Values of `other` replace ours; keys only in `other` are added.
     void merge(const Settings& other);
 
@@ -36,6 +37,7 @@ public:
     std::string to_text() const;
 
 private:
+    friend Settings load_preset(const std::string& name_or_path);
     std::string where(const std::string& key) const;
     std::string source_ = "settings";
     std::map<std::string, std::string> values_;
@@ -43,7 +45,8 @@ private:
 };
 
 // Presets are files in resources/presets/, compiled into the binary so that they are found from
-// anywhere. A name that is not an embedded preset is read as a file path.
+// anywhere. A name that is not an embedded preset is read as a file path. A preset may start from
+// another with `include = NAME`; its own keys override the included ones.
 std::vector<std::string> preset_names();
 std::string preset_text(const std::string& name);  // throws for an unknown name
 Settings load_preset(const std::string& name_or_path);

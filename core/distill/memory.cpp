@@ -3,6 +3,11 @@
 #include <c10/core/Allocator.h>
 #include <c10/core/CPUAllocator.h>
 
+#ifdef DISTILLERY_HAVE_CUDA
+#include <c10/cuda/CUDACachingAllocator.h>
+#include <c10/cuda/CUDAFunctions.h>
+#endif
+
 #include <atomic>
 #include <cstring>
 #include <mutex>
@@ -83,24 +88,49 @@ void install_once() {
 
 std::int64_t cpu_tensor_bytes() { return g_live.load(); }
 
+#ifdef DISTILLERY_HAVE_CUDA
+namespace {
+// allocated_bytes[0] is the aggregate over small and large pools (StatType::AGGREGATE); the
+// index avoids the enum, whose namespace differs between LibTorch versions.
+std::int64_t cuda_allocated(bool peak) {
+    const auto stats = c10::cuda::CUDACachingAllocator::getDeviceStats(c10::cuda::current_device());
+    return peak ? stats.allocated_bytes[0].peak : stats.allocated_bytes[0].current;
+}
+}  // namespace
+#endif
+
 MemoryProbe::MemoryProbe(const std::string& device) {
     if (device == "cpu") {
         install_once();
         kind_ = "cpu-tensor-bytes";
     } else {
+#ifdef DISTILLERY_HAVE_CUDA
+        kind_ = "cuda-allocator";
+#else
         kind_ = "cuda-unmeasured";
+#endif
     }
 }
 
 void MemoryProbe::begin() {
-    if (kind_ != "cpu-tensor-bytes") return;
-    at_begin_ = g_live.load();
-    g_peak = at_begin_;
+    if (kind_ == "cpu-tensor-bytes") {
+        at_begin_ = g_live.load();
+        g_peak = at_begin_;
+    }
+#ifdef DISTILLERY_HAVE_CUDA
+    if (kind_ == "cuda-allocator") {
+        c10::cuda::CUDACachingAllocator::resetPeakStats(c10::cuda::current_device());
+        at_begin_ = cuda_allocated(false);
+    }
+#endif
 }
 
 std::int64_t MemoryProbe::peak_bytes() const {
-    if (kind_ != "cpu-tensor-bytes") return -1;
-    return g_peak.load() - at_begin_;
+    if (kind_ == "cpu-tensor-bytes") return g_peak.load() - at_begin_;
+#ifdef DISTILLERY_HAVE_CUDA
+    if (kind_ == "cuda-allocator") return cuda_allocated(true) - at_begin_;
+#endif
+    return -1;
 }
 
 }  // namespace distillery

@@ -8,8 +8,9 @@ namespace distillery {
 // CPU: Distillery wraps LibTorch's CPU allocator and counts the bytes of live tensors; the probe
 // reports the highest count reached since begin() minus the count at begin(), i.e. the extra
 // tensor memory the region needed at its worst. Memory that oneDNN or BLAS take for themselves
-// outside the allocator is not counted. CUDA builds have no measurement yet (kind
-// "cuda-unmeasured", bytes -1).
+// outside the allocator is not counted. CUDA: the peak of LibTorch's CUDA caching allocator's
+// allocated bytes since begin() minus its allocated bytes at begin() (kind "cuda-allocator"),
+// in builds against a CUDA LibTorch; other builds report kind "cuda-unmeasured" and -1.
 class MemoryProbe {
 public:
     explicit MemoryProbe(const std::string& device);

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
 
 namespace fs = std::filesystem;
@@ -44,10 +45,9 @@ void TrajectoryFile::write(const std::string& path, const std::map<std::string, 
         text << k << '=' << v << '\n';
     }
     const std::string body = text.str();
-    const std::string tmp = path + ".tmp";
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        if (!out) throw Error(tmp + ": cannot write (is the folder writable?)");
+    for (const auto& c : checkpoints)
+        if (c.numel() != params) throw Error(path + ": checkpoints differ in size");
+    write_file_atomically(path, [&](std::ostream& out) {
         const auto len = static_cast<std::uint32_t>(body.size());
         const unsigned char len_le[4] = {static_cast<unsigned char>(len), static_cast<unsigned char>(len >> 8),
                                          static_cast<unsigned char>(len >> 16), static_cast<unsigned char>(len >> 24)};
@@ -55,24 +55,11 @@ void TrajectoryFile::write(const std::string& path, const std::map<std::string, 
         out.write(reinterpret_cast<const char*>(len_le), 4);
         out.write(body.data(), static_cast<std::streamsize>(body.size()));
         for (const auto& c : checkpoints) {
-            if (c.numel() != params) throw Error(path + ": checkpoints differ in size");
             const auto cpu = c.detach().to(torch::kCPU, torch::kFloat32).contiguous();
             out.write(reinterpret_cast<const char*>(cpu.data_ptr<float>()),
                       static_cast<std::streamsize>(params * sizeof(float)));
         }
-        out.flush();
-        if (!out) {
-            out.close();
-            std::remove(tmp.c_str());
-            throw Error(tmp + ": write failed (disk full?)");
-        }
-    }
-    std::error_code ec;
-    fs::rename(tmp, path, ec);
-    if (ec) {
-        std::remove(tmp.c_str());
-        throw Error(path + ": cannot replace with the new file (" + ec.message() + ")");
-    }
+    });
 }
 
 TrajectoryFile TrajectoryFile::open(const std::string& path) {

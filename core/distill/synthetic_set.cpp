@@ -1,0 +1,105 @@
+#include "distill/synthetic_set.h"
+
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+
+namespace distillery {
+namespace {
+
+constexpr char kMagic[8] = {'D', 'S', 'T', 'S', 'Y', 'N', '0', '1'};
+
+std::int64_t count_of(const std::map<std::string, std::string>& h, const std::string& key, const std::string& path) {
+    const auto it = h.find(key);
+    char* end = nullptr;
+    const long long v = it == h.end() ? -1 : std::strtoll(it->second.c_str(), &end, 10);
+    if (it == h.end() || it->second.empty() || *end != '\0' || v <= 0 || v > (1LL << 32))
+        throw Error(path + ": synthetic-set header has no valid '" + key + "'");
+    return v;
+}
+
+}  // namespace
+
+void save_synthetic_set(const std::string& path, const SyntheticSet& set) {
+    if (set.images.dim() != 4) throw Error(path + ": images must be [N, C, H, W]");
+    const bool soft = set.labels.dim() == 2;
+    if (set.labels.size(0) != set.images.size(0)) throw Error(path + ": images and labels differ in number");
+    auto header = set.info;
+    header["n"] = std::to_string(set.images.size(0));
+    header["c"] = std::to_string(set.images.size(1));
+    header["h"] = std::to_string(set.images.size(2));
+    header["w"] = std::to_string(set.images.size(3));
+    header["labels"] = soft ? "soft" : "hard";
+    if (soft) header["classes"] = std::to_string(set.labels.size(1));
+    std::ostringstream lr;
+    lr.precision(17);
+    lr << set.lr;
+    header["lr"] = lr.str();
+    std::string text;
+    for (const auto& [k, v] : header) text += k + "=" + v + "\n";
+    const auto images = set.images.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    const auto labels = set.labels.detach().to(torch::kCPU, soft ? torch::kFloat32 : torch::kInt64).contiguous();
+    write_file_atomically(path, [&](std::ostream& out) {
+        const auto len = static_cast<std::uint32_t>(text.size());
+        const unsigned char len_le[4] = {static_cast<unsigned char>(len), static_cast<unsigned char>(len >> 8),
+                                         static_cast<unsigned char>(len >> 16), static_cast<unsigned char>(len >> 24)};
+        out.write(kMagic, 8);
+        out.write(reinterpret_cast<const char*>(len_le), 4);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.write(static_cast<const char*>(images.data_ptr()), static_cast<std::streamsize>(images.nbytes()));
+        out.write(static_cast<const char*>(labels.data_ptr()), static_cast<std::streamsize>(labels.nbytes()));
+    });
+}
+
+SyntheticSet load_synthetic_set(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error(path + ": cannot open");
+    char magic[8] = {};
+    unsigned char len_le[4] = {};
+    in.read(magic, 8);
+    in.read(reinterpret_cast<char*>(len_le), 4);
+    if (!in || std::memcmp(magic, kMagic, 8) != 0) throw Error(path + ": not a Distillery synthetic-set file (bad magic)");
+    const std::uint32_t len = len_le[0] | (len_le[1] << 8) | (len_le[2] << 16) | (std::uint32_t(len_le[3]) << 24);
+    if (len > (1u << 20)) throw Error(path + ": synthetic-set header length is implausible");
+    std::string text(len, '\0');
+    in.read(text.data(), len);
+    if (!in) throw Error(path + ": truncated header");
+    SyntheticSet set;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);) {
+        const auto eq = line.find('=');
+        if (eq == std::string::npos) throw Error(path + ": malformed header line '" + line + "'");
+        set.info[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    const auto n = count_of(set.info, "n", path), c = count_of(set.info, "c", path),
+               h = count_of(set.info, "h", path), w = count_of(set.info, "w", path);
+    const bool soft = set.info["labels"] == "soft";
+    if (!soft && set.info["labels"] != "hard") throw Error(path + ": labels must be 'hard' or 'soft'");
+    const auto k = soft ? count_of(set.info, "classes", path) : 0;
+    const auto image_bytes = n * c * h * w * 4, label_bytes = soft ? n * k * 4 : n * 8;
+    const auto want = 12 + static_cast<std::int64_t>(len) + image_bytes + label_bytes;
+    const auto have = static_cast<std::int64_t>(std::filesystem::file_size(path));
+    if (have != want)
+        throw Error(path + ": " + (have < want ? "truncated" : "has trailing bytes") + ": expected " +
+                    std::to_string(want) + " bytes, found " + std::to_string(have));
+    set.images = torch::empty({n, c, h, w}, torch::kFloat32);
+    set.labels = soft ? torch::empty({n, k}, torch::kFloat32) : torch::empty({n}, torch::kInt64);
+    in.read(static_cast<char*>(set.images.data_ptr()), image_bytes);
+    in.read(static_cast<char*>(set.labels.data_ptr()), label_bytes);
+    if (!in) throw Error(path + ": cannot read the data");
+    char* end = nullptr;
+    set.lr = std::strtod(set.info["lr"].c_str(), &end);
+    if (set.info["lr"].empty() || *end != '\0' || !std::isfinite(set.lr))
+        throw Error(path + ": synthetic-set header has no valid 'lr'");
+    if (!torch::isfinite(set.images).all().item<bool>()) throw Error(path + ": images contain NaN or Inf");
+    return set;
+}
+
+}  // namespace distillery
