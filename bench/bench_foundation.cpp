@@ -85,7 +85,9 @@ int main(int argc, char** argv) {
                 60000 / train_ips[1]);
     std::printf("| test-set pass, no augmentation (images/s) | %.0f | %.0f |\n", test_ips[0], test_ips[1]);
     std::printf("| evaluation, IPC 10, 1 network x 20 epochs incl. test (s) | %.2f | %.2f |\n", eval_s[0], eval_s[1]);
-    std::printf("| evaluation protocol, 1 network x 1001 epochs, IPC 10 (s, extrapolated) | %.0f | %.0f |\n",
-                eval_s[0] * 1001 / 20, eval_s[1] * 1001 / 20);
+    // The 20-epoch run includes one test-set pass; the 1001-epoch protocol also has exactly one.
+    const double test_s[2] = {data.test_x.size(0) / test_ips[0], data.test_x.size(0) / test_ips[1]};
+    std::printf("| evaluation protocol, 1 network x 1001 epochs + test, IPC 10 (s, extrapolated) | %.0f | %.0f |\n",
+                (eval_s[0] - test_s[0]) * 1001 / 20 + test_s[0], (eval_s[1] - test_s[1]) * 1001 / 20 + test_s[1]);
     return 0;
 }
