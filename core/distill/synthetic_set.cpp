@@ -10,6 +10,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/header_file.h"
 
 namespace distillery {
 namespace {
@@ -42,17 +43,10 @@ void save_synthetic_set(const std::string& path, const SyntheticSet& set) {
     lr.precision(17);
     lr << set.lr;
     header["lr"] = lr.str();
-    std::string text;
-    for (const auto& [k, v] : header) text += k + "=" + v + "\n";
     const auto images = set.images.detach().to(torch::kCPU, torch::kFloat32).contiguous();
     const auto labels = set.labels.detach().to(torch::kCPU, soft ? torch::kFloat32 : torch::kInt64).contiguous();
     write_file_atomically(path, [&](std::ostream& out) {
-        const auto len = static_cast<std::uint32_t>(text.size());
-        const unsigned char len_le[4] = {static_cast<unsigned char>(len), static_cast<unsigned char>(len >> 8),
-                                         static_cast<unsigned char>(len >> 16), static_cast<unsigned char>(len >> 24)};
-        out.write(kMagic, 8);
-        out.write(reinterpret_cast<const char*>(len_le), 4);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        write_text_header(out, kMagic, header);
         out.write(static_cast<const char*>(images.data_ptr()), static_cast<std::streamsize>(images.nbytes()));
         out.write(static_cast<const char*>(labels.data_ptr()), static_cast<std::streamsize>(labels.nbytes()));
     });
@@ -61,30 +55,16 @@ void save_synthetic_set(const std::string& path, const SyntheticSet& set) {
 SyntheticSet load_synthetic_set(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot open");
-    char magic[8] = {};
-    unsigned char len_le[4] = {};
-    in.read(magic, 8);
-    in.read(reinterpret_cast<char*>(len_le), 4);
-    if (!in || std::memcmp(magic, kMagic, 8) != 0) throw Error(path + ": not a Distillery synthetic-set file (bad magic)");
-    const std::uint32_t len = len_le[0] | (len_le[1] << 8) | (len_le[2] << 16) | (std::uint32_t(len_le[3]) << 24);
-    if (len > (1u << 20)) throw Error(path + ": synthetic-set header length is implausible");
-    std::string text(len, '\0');
-    in.read(text.data(), len);
-    if (!in) throw Error(path + ": truncated header");
     SyntheticSet set;
-    std::istringstream lines(text);
-    for (std::string line; std::getline(lines, line);) {
-        const auto eq = line.find('=');
-        if (eq == std::string::npos) throw Error(path + ": malformed header line '" + line + "'");
-        set.info[line.substr(0, eq)] = line.substr(eq + 1);
-    }
+    std::int64_t header_bytes = 0;
+    set.info = read_text_header(in, kMagic, path, "synthetic-set", header_bytes);
     const auto n = count_of(set.info, "n", path), c = count_of(set.info, "c", path),
                h = count_of(set.info, "h", path), w = count_of(set.info, "w", path);
     const bool soft = set.info["labels"] == "soft";
     if (!soft && set.info["labels"] != "hard") throw Error(path + ": labels must be 'hard' or 'soft'");
     const auto k = soft ? count_of(set.info, "classes", path) : 0;
     const auto image_bytes = n * c * h * w * 4, label_bytes = soft ? n * k * 4 : n * 8;
-    const auto want = 12 + static_cast<std::int64_t>(len) + image_bytes + label_bytes;
+    const auto want = header_bytes + image_bytes + label_bytes;
     const auto have = static_cast<std::int64_t>(std::filesystem::file_size(path));
     if (have != want)
         throw Error(path + ": " + (have < want ? "truncated" : "has trailing bytes") + ": expected " +

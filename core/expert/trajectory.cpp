@@ -10,6 +10,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/header_file.h"
 
 namespace fs = std::filesystem;
 
@@ -17,7 +18,6 @@ namespace distillery {
 namespace {
 
 constexpr char kMagic[8] = {'D', 'S', 'T', 'T', 'R', 'A', 'J', '1'};
-constexpr std::uint32_t kMaxHeader = 1 << 20;
 
 std::int64_t parse_count(const std::string& path, const std::map<std::string, std::string>& h, const std::string& key) {
     const auto it = h.find(key);
@@ -38,22 +38,10 @@ void TrajectoryFile::write(const std::string& path, const std::map<std::string, 
     std::map<std::string, std::string> h = header;
     h["params"] = std::to_string(params);
     h["checkpoints"] = std::to_string(checkpoints.size());
-    std::ostringstream text;
-    for (const auto& [k, v] : h) {
-        if (k.find('=') != std::string::npos || k.find('\n') != std::string::npos || v.find('\n') != std::string::npos)
-            throw Error("trajectory header entry '" + k + "' cannot hold '=' or line breaks");
-        text << k << '=' << v << '\n';
-    }
-    const std::string body = text.str();
     for (const auto& c : checkpoints)
         if (c.numel() != params) throw Error(path + ": checkpoints differ in size");
     write_file_atomically(path, [&](std::ostream& out) {
-        const auto len = static_cast<std::uint32_t>(body.size());
-        const unsigned char len_le[4] = {static_cast<unsigned char>(len), static_cast<unsigned char>(len >> 8),
-                                         static_cast<unsigned char>(len >> 16), static_cast<unsigned char>(len >> 24)};
-        out.write(kMagic, 8);
-        out.write(reinterpret_cast<const char*>(len_le), 4);
-        out.write(body.data(), static_cast<std::streamsize>(body.size()));
+        write_text_header(out, kMagic, h);
         for (const auto& c : checkpoints) {
             const auto cpu = c.detach().to(torch::kCPU, torch::kFloat32).contiguous();
             out.write(reinterpret_cast<const char*>(cpu.data_ptr<float>()),
@@ -65,27 +53,11 @@ void TrajectoryFile::write(const std::string& path, const std::map<std::string, 
 TrajectoryFile TrajectoryFile::open(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw Error(path + ": cannot open");
-    char magic[8] = {};
-    unsigned char len_le[4] = {};
-    in.read(magic, 8);
-    in.read(reinterpret_cast<char*>(len_le), 4);
-    if (!in || std::memcmp(magic, kMagic, 8) != 0) throw Error(path + ": not a Distillery trajectory file (bad magic)");
-    const std::uint32_t len = len_le[0] | (len_le[1] << 8) | (len_le[2] << 16) | (std::uint32_t(len_le[3]) << 24);
-    if (len > kMaxHeader) throw Error(path + ": trajectory header length " + std::to_string(len) + " is implausible");
-    std::string body(len, '\0');
-    in.read(body.data(), len);
-    if (!in) throw Error(path + ": truncated trajectory header");
     TrajectoryFile t;
     t.path_ = path;
-    std::istringstream lines(body);
-    for (std::string line; std::getline(lines, line);) {
-        const auto eq = line.find('=');
-        if (eq == std::string::npos) throw Error(path + ": malformed trajectory header line '" + line + "'");
-        t.header_[line.substr(0, eq)] = line.substr(eq + 1);
-    }
+    t.header_ = read_text_header(in, kMagic, path, "trajectory", t.data_offset_);
     t.params_ = parse_count(path, t.header_, "params");
     t.checkpoints_ = parse_count(path, t.header_, "checkpoints");
-    t.data_offset_ = 12 + static_cast<std::int64_t>(len);
     const auto want = t.data_offset_ + t.params_ * t.checkpoints_ * 4;
     const auto have = static_cast<std::int64_t>(fs::file_size(path));
     if (have != want)
