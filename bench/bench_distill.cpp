@@ -242,13 +242,7 @@ int main(int argc, char** argv) {
     const Tensor& images = real.first;
     const Tensor& labels = real.second;
 
-    ConvNetSpec spec;
-    spec.channels = data.channels();
-    spec.height = data.height();
-    spec.width = data.width();
-    spec.classes = data.num_classes();
-    spec.net_width = o.width;
-    spec.depth = 3;
+    const ConvNetSpec spec = convnet_for(data, o.width, 3);
     const ConvNet net(spec);
     const Dsa dsa("color_crop_cutout_flip_scale_rotate");
 

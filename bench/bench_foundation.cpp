@@ -23,15 +23,6 @@ void sync(const std::string& device) {
     if (device == "cuda") torch::cuda::synchronize();
 }
 
-ConvNetSpec spec_for(const PreparedData& d, std::int64_t width) {
-    ConvNetSpec s;
-    s.channels = d.channels();
-    s.height = d.height();
-    s.width = d.width();
-    s.classes = d.num_classes();
-    s.net_width = width;
-    return s;
-}
 
 }  // namespace
 
@@ -52,7 +43,7 @@ int main(int argc, char** argv) {
     double train_ips[2], test_ips[2], eval_s[2];
     const std::int64_t widths[2] = {32, 128};
     for (int w = 0; w < 2; ++w) {
-        const ConvNet net(spec_for(data, widths[w]));
+        const ConvNet net(convnet_for(data, widths[w], 3));
         Rng rng(1);
         auto theta = net.initial_parameters(rng).to(data.train_x.device());
         FlatSgd sgd(0.01);

@@ -64,6 +64,17 @@ Tensor InputTransform::to_pixels(const Tensor& model_space) const {
 
 std::string InputTransform::describe() const { return is_zca() ? "zca" : "normalize"; }
 
+ConvNetSpec convnet_for(const PreparedData& data, std::int64_t net_width, std::int64_t depth) {
+    ConvNetSpec spec;
+    spec.channels = data.channels();
+    spec.height = data.height();
+    spec.width = data.width();
+    spec.classes = data.num_classes();
+    spec.net_width = net_width;
+    spec.depth = depth;
+    return spec;
+}
+
 PreparedData prepare(const DataSplit& split, bool use_zca, const std::string& device) {
     if (split.train.size() == 0) throw Error(split.train.name + ": the training split is empty");
     if (split.test.size() == 0) throw Error(split.train.name + ": the test split is empty");

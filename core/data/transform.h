@@ -6,6 +6,7 @@
 
 #include "config/settings.h"
 #include "data/dataset.h"
+#include "nn/convnet.h"
 
 namespace distillery {
 
@@ -53,6 +54,9 @@ struct PreparedData {
     std::int64_t width() const { return train_x.size(3); }
     std::int64_t num_classes() const { return static_cast<std::int64_t>(classes.size()); }
 };
+
+// The ConvNet that fits this data (its channels, size and classes) at the given width and depth.
+ConvNetSpec convnet_for(const PreparedData& data, std::int64_t net_width, std::int64_t depth);
 
 // Normalises (or ZCA-whitens, fitting on `split.train`) and moves both splits to `device`.
 PreparedData prepare(const DataSplit& split, bool use_zca, const std::string& device = "cpu");

@@ -39,13 +39,7 @@ EvalResult evaluate_set(const PreparedData& data, const Tensor& images, const Te
     if (!(lr > 0) || !std::isfinite(lr)) throw Error("evaluation needs a positive learning rate, got " + std::to_string(lr));
     if (images.dim() != 4 || images.size(0) == 0) throw Error("evaluation needs a non-empty image set [N, C, H, W]");
     if (targets.size(0) != images.size(0)) throw Error("evaluation: images and labels differ in number");
-    ConvNetSpec spec;
-    spec.channels = data.channels();
-    spec.height = data.height();
-    spec.width = data.width();
-    spec.classes = data.num_classes();
-    spec.net_width = cfg.net_width;
-    spec.depth = cfg.net_depth;
+    const ConvNetSpec spec = convnet_for(data, cfg.net_width, cfg.net_depth);
     const ConvNet net(spec);
     const Dsa dsa(cfg.dsa_strategy);
     const auto x = images.detach().to(data.train_x.device());

@@ -85,14 +85,7 @@ ExpertConfig ExpertConfig::from_settings(const Settings& s, const std::string& d
 }
 
 ConvNetSpec ExpertConfig::net_for(const PreparedData& data) const {
-    ConvNetSpec spec;
-    spec.channels = data.channels();
-    spec.height = data.height();
-    spec.width = data.width();
-    spec.classes = data.num_classes();
-    spec.net_width = net_width;
-    spec.depth = net_depth;
-    return spec;
+    return convnet_for(data, net_width, net_depth);
 }
 
 ExpertReport generate_experts(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir,
