@@ -1,43 +1,64 @@
 // The constant-memory gradients: our exact adjoint method and TESLA's first-order version
-// (spec 7 and 12). Both unroll the student without a graph, keeping only the N parameter
-// vectors, then walk back one step at a time, recomputing that step's graph with the same batch
-// and the same DSA draw. They differ in one line: the exact mode carries the adjoint lambda back
-// through each step, lambda <- (I - alpha H_i) lambda; TESLA keeps its final value.
+// (spec 7 and 12). Both unroll the student without a graph, then visit the steps again one at a
+// time, recomputing that step's graph with the same batch and the same DSA draw. They differ in
+// one line: the exact mode carries the adjoint lambda back through each step,
+// lambda <- (I - alpha H_i) lambda; TESLA keeps its final value.
+//
+// Parameter vectors. The spec's loop keeps all N+1 student parameter vectors, which is N x P
+// floats (about 100 MB for 80 steps of the paper's ConvNet) and would make the memory grow with N
+// after all. Instead:
+// - TESLA's frozen lambda makes the steps independent, so it visits them forwards and rebuilds
+//   theta_{i+1} = theta_i - alpha g_i from the gradient it computes anyway: one vector, no extra work.
+// - The exact mode must go backwards. It keeps theta at every k-th step (k = ceil(sqrt(N))) and
+//   recomputes the k vectors of one segment at a time with first-order steps: about 2 sqrt(N)
+//   vectors instead of N, for one extra first-order student step per step.
 #include <torch/torch.h>
+
+#include <cmath>
 
 #include "distill/matching.h"
 #include "distill/student_loss.h"
 
 namespace distillery {
+namespace {
+
+Tensor rows(const Tensor& t, const StudentStep& s) { return t.defined() ? t.index_select(0, s.indices) : t; }
+
+// theta_{i+1} = theta_i - alpha g_i, with a first-order gradient and no graph kept.
+Tensor student_step(const MatchProblem& p, std::size_t i, const Tensor& theta, const Tensor& images, const Tensor& logits) {
+    const auto& step = p.steps[i];
+    const auto leaf = theta.detach().requires_grad_(true);
+    const auto loss = student_step_loss(p, step, rows(images, step), rows(logits, step), leaf);
+    return theta - p.lr * torch::autograd::grad({loss}, {leaf})[0];
+}
+
+}  // namespace
 
 MatchGradients match_adjoint(const MatchProblem& p, bool exact) {
     const auto images = p.images.detach();
     const auto logits = p.labels.learned() ? p.labels.logits.detach() : Tensor();
-    auto rows = [](const Tensor& t, const StudentStep& s) { return t.defined() ? t.index_select(0, s.indices) : t; };
+    const auto n = p.steps.size();
+    const std::size_t segment = exact ? static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(n)))) : n + 1;
 
-    // Forward: theta_{i+1} = theta_i - alpha g_i with first-order gradients only.
-    std::vector<Tensor> thetas;
-    thetas.reserve(p.steps.size());
+    // Forward: the final theta, keeping theta at the start of every segment (exact mode only).
+    std::vector<Tensor> segment_starts;
     Tensor theta = p.start.detach();
-    for (const auto& step : p.steps) {
-        thetas.push_back(theta);
-        const auto leaf = theta.detach().requires_grad_(true);
-        const auto loss = student_step_loss(p, step, rows(images, step), rows(logits, step), leaf);
-        const auto g = torch::autograd::grad({loss}, {leaf})[0];
-        theta = theta - p.lr * g;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (exact && i % segment == 0) segment_starts.push_back(theta);
+        theta = student_step(p, i, theta, images, logits);
     }
     const auto distance = (p.start - p.target).pow(2).sum();
     const auto loss = (theta - p.target).pow(2).sum() / distance;
 
-    // Backward: lambda = dL/dtheta_{i+1}; step i adds -<lambda, g_i> to dL/dalpha and the
-    // vector-Jacobian products of g_i with the cotangent -alpha lambda to the inputs.
+    // Step i adds -<lambda, g_i> to dL/dalpha and the vector-Jacobian products of g_i with the
+    // cotangent -alpha lambda to the inputs; lambda = dL/dtheta_{i+1}. Returns g_i.
     Tensor lambda = 2.0 * (theta - p.target) / distance;
     auto d_images = torch::zeros_like(images);
     auto d_logits = logits.defined() ? torch::zeros_like(logits) : Tensor();
     auto d_lr = torch::zeros({}, theta.options());
-    for (auto i = static_cast<std::int64_t>(p.steps.size()) - 1; i >= 0; --i) {
+    auto visit = [&](std::size_t i, const Tensor& theta_i) {
         const auto& step = p.steps[i];
-        const auto leaf = thetas[i].detach().requires_grad_(true);
+        const auto leaf = theta_i.detach().requires_grad_(true);
         const auto batch_images = rows(images, step).requires_grad_(true);
         const auto batch_logits = logits.defined() ? rows(logits, step).requires_grad_(true) : Tensor();
         const auto step_loss = student_step_loss(p, step, batch_images, batch_logits, leaf);
@@ -50,6 +71,19 @@ MatchGradients match_adjoint(const MatchProblem& p, bool exact) {
         d_images.index_add_(0, step.indices, v[0]);
         if (batch_logits.defined()) d_logits.index_add_(0, step.indices, v[1]);
         if (exact) lambda = lambda + v.back();  // the one line TESLA leaves out
+        return g.detach();
+    };
+
+    if (exact) {
+        for (auto s = static_cast<std::int64_t>(segment_starts.size()) - 1; s >= 0; --s) {
+            const std::size_t first = static_cast<std::size_t>(s) * segment, end = std::min(n, first + segment);
+            std::vector<Tensor> thetas{segment_starts[static_cast<std::size_t>(s)]};
+            for (std::size_t i = first; i + 1 < end; ++i) thetas.push_back(student_step(p, i, thetas.back(), images, logits));
+            for (std::size_t i = end; i-- > first;) visit(i, thetas[i - first]);
+        }
+    } else {
+        Tensor theta_i = p.start.detach();
+        for (std::size_t i = 0; i < n; ++i) theta_i = theta_i - p.lr * visit(i, theta_i);
     }
     MatchGradients out;
     out.loss = loss.item<double>();
