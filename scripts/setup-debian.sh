@@ -17,6 +17,8 @@ packages=(
   python3-torch python3-numpy
   # GUI tests and screenshots without a display
   xvfb xauth
+  # fuzzing the file readers (scripts/fuzz.sh): clang with libFuzzer and AddressSanitizer
+  clang-14 libclang-rt-14-dev
 )
 
 missing=()

@@ -1,5 +1,7 @@
 // distillery-cli as a user runs it: help, presets, a tiny expert generation with metrics, an
-// interrupted one resumed, and clear messages for bad input.
+// interrupted one resumed, a distillation killed (SIGKILL) mid-run or mid-checkpoint and resumed
+// to the same set bit for bit, a guard that stops a run and its resume, and clear messages for
+// bad input.
 #include "common/torch_pch.h"
 
 #include <QtTest>
@@ -7,6 +9,10 @@
 #include <QProcess>
 #include <QRegularExpression>
 
+#include <random>
+
+#include "distill/checkpoint.h"
+#include "distill/synthetic_set.h"
 #include "expert/trajectory.h"
 
 using namespace distillery;
@@ -34,6 +40,38 @@ QStringList tiny(const QString& experts_dir) {
     return {"--set", "train_per_class=20", "--set", "net_width=8", "--set", "net_depth=2", "--set", "num_experts=2",
             "--set", "train_epochs=2", "--set", "num_eval=1", "--set", "epoch_eval_train=4", "--set", "ipc=2",
             "--experts", experts_dir, "--quiet"};
+}
+
+// A distillation small enough to run in a second or two: one 3-epoch expert, IPC 2, 2 student
+// steps, an lr_lr that moves the learned lr without ever driving it negative. One thread: the
+// tensors are tiny, and a second one only spins against whatever else the machine runs.
+QStringList tiny_distill(const QString& experts_dir, int iterations) {
+    return {"distill", "--iterations", QString::number(iterations), "--set", "train_per_class=20", "--set",
+            "net_width=8", "--set", "net_depth=2", "--set", "num_experts=1", "--set", "train_epochs=3", "--set",
+            "num_eval=1", "--set", "epoch_eval_train=2", "--set", "ipc=2", "--set", "syn_steps=2", "--set",
+            "expert_epochs=1", "--set", "max_start_epoch=2", "--set", "batch_syn=10", "--set", "lr_lr=1e-7",
+            "--experts", experts_dir, "--threads", "1", "--quiet"};
+}
+
+// The written synthetic sets are the same, bit for bit.
+bool same_synthetic_set(const QString& a, const QString& b) {
+    const auto x = load_synthetic_set(a.toStdString()), y = load_synthetic_set(b.toStdString());
+    return x.images.equal(y.images) && x.labels.equal(y.labels) && x.lr == y.lr;
+}
+
+// Starts the CLI with `args` and kills it (SIGKILL) once `ready` holds or `after_ms` have passed.
+void kill_when(const QStringList& args, const std::function<bool()>& ready, int after_ms, int checkpoint_delay_ms) {
+    QProcess p;
+    auto env = QProcessEnvironment::systemEnvironment();
+    env.insert("DISTILLERY_TEST_CHECKPOINT_DELAY_MS", QString::number(checkpoint_delay_ms));
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(DISTILLERY_CLI), args);
+    QVERIFY(p.waitForStarted());
+    QElapsedTimer clock;
+    clock.start();
+    while (!ready() && clock.elapsed() < after_ms && p.state() == QProcess::Running) QTest::qWait(5);
+    p.kill();
+    p.waitForFinished();
 }
 
 bool have_fashion() { return QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"); }
@@ -119,6 +157,90 @@ private Q_SLOTS:
         const auto bad = run_cli(QStringList{"eval", "--synthetic", path("cut.dsyn")} + tiny(path("experts")));
         QCOMPARE(bad.code, 2);
         QVERIFY2(bad.err.contains("cut.dsyn") && bad.err.contains("truncated"), qPrintable(bad.err));
+    }
+
+    void distillKilledMidRunResumesBitForBit() {
+        if (!have_fashion()) QSKIP("dataset-fashion-mnist is not installed");
+        const auto experts = path("kill-experts");
+        const auto reference = run_cli(tiny_distill(experts, 30) + QStringList{"--out", path("reference"),
+                                                                               "--checkpoint-every", "0"});
+        QVERIFY2(reference.code == 0, qPrintable(reference.err));
+
+        // Killed while the second checkpoint is written: its temporary file is complete but not
+        // yet renamed (the test-only delay holds the writer there), the first one is in place.
+        const auto killed = path("killed");
+        const auto ckpt = (killed + "/checkpoint.dckpt").toStdString();
+        kill_when(tiny_distill(experts, 30) + QStringList{"--out", killed, "--checkpoint-every", "5"},
+                  [&] { return QFile::exists(killed + "/checkpoint.dckpt.tmp") && QFile::exists(killed + "/checkpoint.dckpt"); },
+                  60000, 400);
+        QVERIFY(QFile::exists(killed + "/checkpoint.dckpt.tmp"));
+        // The second write, unless a very busy machine let the poll miss its window.
+        const auto saved_at = read_checkpoint_info(ckpt).iteration;
+        QVERIFY2(saved_at % 5 == 0 && saved_at >= 5 && saved_at < 30, qPrintable(QString::number(saved_at)));
+        QVERIFY(!QFile::exists(killed + "/synthetic.dsyn"));
+        const auto resumed = run_cli({"distill", "--resume", killed, "--threads", "1", "--quiet"});
+        QVERIFY2(resumed.code == 0, qPrintable(resumed.err));
+        QVERIFY2(resumed.out.contains(QString("resuming %1/checkpoint.dckpt at iteration %2").arg(killed).arg(saved_at)),
+                 qPrintable(resumed.out));
+        QVERIFY(same_synthetic_set(path("reference/synthetic.dsyn"), killed + "/synthetic.dsyn"));
+        QCOMPARE(read_checkpoint_info(ckpt).iteration, std::int64_t(30));
+        // metrics.csv has every step, those before the kill from the checkpoint's history.
+        QFile csv(killed + "/metrics.csv");
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        QCOMPARE(QString::fromUtf8(csv.readAll()).split('\n').filter(QRegularExpression("^step,")).size(), 30);
+
+        // Killed at random moments after a checkpoint was written (mid-step or mid-write),
+        // resumed each time from whatever checkpoint is there: the end is the same set.
+        const auto again = path("killed-randomly");
+        const auto again_ckpt = again + "/checkpoint.dckpt";
+        std::mt19937 random(2024);
+        for (int kill = 0; kill < 2; ++kill) {
+            const auto args = kill == 0 ? tiny_distill(experts, 30) + QStringList{"--out", again, "--checkpoint-every", "1"}
+                                        : QStringList{"distill", "--resume", again, "--checkpoint-every", "1", "--threads", "1", "--quiet"};
+            const auto written_before = QFileInfo(again_ckpt).lastModified();
+            const int extra_ms = static_cast<int>(random() % 400);
+            QElapsedTimer since_new_checkpoint;
+            kill_when(args,
+                      [&] {
+                          if (!since_new_checkpoint.isValid() && QFileInfo::exists(again_ckpt) &&
+                              QFileInfo(again_ckpt).lastModified() != written_before)
+                              since_new_checkpoint.start();
+                          return since_new_checkpoint.isValid() && since_new_checkpoint.elapsed() >= extra_ms;
+                      },
+                      60000, 15);
+            const auto at = read_checkpoint_info(again_ckpt.toStdString()).iteration;
+            qInfo("kill %d, %d ms after a new checkpoint: the last complete one is at iteration %lld", kill, extra_ms,
+                  static_cast<long long>(at));
+            QVERIFY(at > 0 && at <= 30);
+        }
+        const auto last = run_cli({"distill", "--resume", again, "--threads", "1", "--quiet"});
+        QVERIFY2(last.code == 0, qPrintable(last.err));
+        QVERIFY(same_synthetic_set(path("reference/synthetic.dsyn"), again + "/synthetic.dsyn"));
+    }
+
+    void distillGuardStopsAndResumeContinues() {
+        if (!have_fashion()) QSKIP("dataset-fashion-mnist is not installed");
+        const auto out = path("guarded");
+        // lr_img so large that the first update overflows the images.
+        const auto stopped = run_cli(tiny_distill(path("kill-experts"), 4) + QStringList{"--out", out, "--set", "lr_img=1e300"});
+        QCOMPARE(stopped.code, 4);
+        QVERIFY2(stopped.err.contains("stopped at iteration 0: the update made the synthetic images infinite or NaN"),
+                 qPrintable(stopped.err));
+        QVERIFY(stopped.err.contains("distillery-cli distill --resume " + out + " --set KEY=VALUE"));
+        QCOMPARE(read_checkpoint_info((out + "/checkpoint.dckpt").toStdString()).iteration, std::int64_t(0));
+        // Settings that decide the data, or shape the synthetic set, cannot change on resuming.
+        auto refused = run_cli({"distill", "--resume", out, "--set", "train_per_class=30"});
+        QCOMPARE(refused.code, 2);
+        QVERIFY2(refused.err.contains("train_per_class: cannot change when resuming"), qPrintable(refused.err));
+        refused = run_cli({"distill", "--resume", out, "--set", "ipc=3", "--threads", "1", "--quiet"});
+        QCOMPARE(refused.code, 2);
+        QVERIFY2(refused.err.contains("--set ipc=3: ipc cannot change during a run"), qPrintable(refused.err));
+        refused = run_cli({"distill", "--resume", path("nothing-here")});
+        QCOMPARE(refused.code, 2);
+        QVERIFY2(refused.err.contains("nothing-here: no checkpoint file here"), qPrintable(refused.err));
+        const auto fixed = run_cli({"distill", "--resume", out, "--set", "lr_img=100", "--threads", "1", "--quiet"});
+        QVERIFY2(fixed.code == 0, qPrintable(fixed.err));
+        QCOMPARE(read_checkpoint_info((out + "/checkpoint.dckpt").toStdString()).iteration, std::int64_t(4));
     }
 
     void interruptKeepsFinishedExperts() {

@@ -13,8 +13,12 @@
 #endif
 
 #include "common/error.h"
+#include "common/header_file.h"
 #include "data/dataset.h"
 #include "data/transform.h"
+#include "distill/synthetic_set.h"
+#include "expert/trajectory.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace distillery;
@@ -54,19 +58,7 @@ void write_gz(const fs::path& p, const Bytes& b) {
     gzclose(f);
 }
 
-// Passes when `fn` throws a distillery::Error whose message contains every one of `parts`.
-template <class Fn>
-void expect_error(Fn fn, std::initializer_list<std::string> parts) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        const std::string msg = e.what();
-        for (const auto& part : parts)
-            QVERIFY2(msg.find(part) != std::string::npos, ("'" + part + "' not in: " + msg).c_str());
-        return;
-    }
-    QFAIL("no distillery::Error was thrown");
-}
+using distillery::test::expect_error;
 
 Bytes cifar_records(int n, int header, int label_byte, int label_mod) {
     Bytes b;
@@ -143,6 +135,57 @@ private Q_SLOTS:
         expect_error([&] { read_idx((dir() / "nope").string(), labels, "t", {}); }, {"nope", "no such file"});
         // Labels given as the image file: wrong number of dimensions.
         expect_error([&] { read_idx((dir() / "img").string(), (dir() / "img").string(), "t", {}); }, {"1 dimensions"});
+    }
+
+    // Headers whose sizes multiply past 2^64 and wrap around to exactly what the file holds:
+    // each reader once accepted such a file and then asked LibTorch for an impossible tensor
+    // (found while writing the fuzz targets in fuzz/, and confirmed with them).
+    void sizeProductsThatWrapAroundAreRefused() {
+        // IDX: 4 x 2^31 x 2^31 bytes = 2^64, which wrapped to 0: a header-only file matched.
+        Bytes images{0, 0, 0x08, 3};
+        put_u32(images, 4);
+        put_u32(images, 1u << 31);
+        put_u32(images, 1u << 31);
+        write_file(dir() / "wrap-images", images);
+        write_file(dir() / "wrap-labels", idx_labels(4));
+        expect_error([&] { read_idx((dir() / "wrap-images").string(), (dir() / "wrap-labels").string(), "t", {}); },
+                     {"wrap-images", "truncated", "more data than any file holds"});
+
+        auto header_only = [&](const std::string& name, const char (&magic)[8],
+                               const std::map<std::string, std::string>& header) {
+            std::ofstream out(dir() / name, std::ios::binary);
+            write_text_header(out, magic, header);
+            return (dir() / name).string();
+        };
+        // .dtraj: 2^22 checkpoints of 2^40 parameters of 4 bytes = 2^64.
+        const char traj_magic[8] = {'D', 'S', 'T', 'T', 'R', 'A', 'J', '1'};
+        const auto traj = header_only("wrap.dtraj", traj_magic,
+                                      {{"params", std::to_string(1LL << 40)}, {"checkpoints", std::to_string(1 << 22)}});
+        expect_error([&] { TrajectoryFile::open(traj); }, {"wrap.dtraj", "truncated", "more than any file holds"});
+        // .dsyn: 2^32 x 2^32 images (2^64 floats) and 2^32 x 2^30 soft labels: both wrapped to 0 bytes.
+        const char syn_magic[8] = {'D', 'S', 'T', 'S', 'Y', 'N', '0', '1'};
+        const auto syn = header_only("wrap.dsyn", syn_magic,
+                                     {{"n", std::to_string(1LL << 32)}, {"c", std::to_string(1LL << 32)}, {"h", "1"},
+                                      {"w", "1"}, {"labels", "soft"}, {"classes", std::to_string(1 << 30)}, {"lr", "0.1"}});
+        expect_error([&] { load_synthetic_set(syn); }, {"wrap.dsyn", "truncated", "more data than any file holds"});
+    }
+
+    // A .dsyn whose labels could not be class indices or probabilities is refused on reading,
+    // not left for the evaluation to trip over.
+    void syntheticSetLabelsAreChecked() {
+        SyntheticSet set;
+        set.images = torch::zeros({2, 1, 3, 3});
+        set.labels = torch::tensor({1, -1}, torch::kInt64);
+        const auto hard = (dir() / "negative.dsyn").string();
+        save_synthetic_set(hard, set);
+        expect_error([&] { load_synthetic_set(hard); }, {"negative.dsyn", "negative class index"});
+        set.labels = torch::tensor({{0.5f, 0.5f}, {NAN, 1.0f}});
+        const auto soft = (dir() / "nan.dsyn").string();
+        save_synthetic_set(soft, set);
+        expect_error([&] { load_synthetic_set(soft); }, {"nan.dsyn", "soft labels contain NaN"});
+        set.labels = torch::tensor({{0.5f, 0.5f}, {0.0f, 1.0f}});
+        save_synthetic_set(soft, set);
+        QVERIFY(load_synthetic_set(soft).labels.equal(set.labels));
     }
 
     void idxFolderIsDetected() {
@@ -242,8 +285,7 @@ private Q_SLOTS:
     }
 
     void debianFashionMnistIsFoundWithoutAPath() {
-        if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
-            QSKIP("dataset-fashion-mnist is not installed (scripts/setup-debian.sh installs it)");
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         const auto split = load_dataset("fashion-mnist");
         QCOMPARE(split.train.images.sizes().vec(), (std::vector<std::int64_t>{60000, 1, 28, 28}));
         QCOMPARE(split.test.size(), std::int64_t(10000));

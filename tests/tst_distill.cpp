@@ -15,6 +15,7 @@
 #include "distill/student_loss.h"
 #include "distill/synthetic_set.h"
 #include "expert/expert_trainer.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace distillery;
@@ -118,13 +119,8 @@ class TestDistill : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
-            QSKIP("dataset-fashion-mnist is not installed (scripts/setup-debian.sh installs it)");
-        auto split = load_dataset("fashion-mnist");
-        split.train = balanced_subset(split.train, 50, 1);
-        split.test.images = split.test.images.narrow(0, 0, 500);
-        split.test.labels = split.test.labels.narrow(0, 0, 500);
-        fashion_ = std::make_shared<PreparedData>(prepare(split, false));
+        DISTILLERY_REQUIRE_FASHION_MNIST();
+        fashion_ = std::make_shared<PreparedData>(distillery::test::small_fashion_mnist(50, 500, 1));
         ExpertConfig e;
         e.num_experts = 1;
         // Experts good enough (about 70% test accuracy) for their soft labels to carry information.

@@ -14,24 +14,14 @@
 #include "expert/expert_trainer.h"
 #include "expert/trajectory.h"
 #include "train/training.h"
+#include "test_support.h"
 
 namespace fs = std::filesystem;
 using namespace distillery;
 
 namespace {
 
-template <class Fn>
-void expect_error(Fn fn, std::initializer_list<std::string> parts) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        const std::string msg = e.what();
-        for (const auto& part : parts)
-            QVERIFY2(msg.find(part) != std::string::npos, ("'" + part + "' not in: " + msg).c_str());
-        return;
-    }
-    QFAIL("no distillery::Error was thrown");
-}
+using distillery::test::expect_error;
 
 std::string read_bytes(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
@@ -61,13 +51,8 @@ class TestExpertsEval : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        if (!fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"))
-            QSKIP("dataset-fashion-mnist is not installed (scripts/setup-debian.sh installs it)");
-        auto split = load_dataset("fashion-mnist");
-        split.train = balanced_subset(split.train, 60, 5);
-        split.test.images = split.test.images.narrow(0, 0, 2000);
-        split.test.labels = split.test.labels.narrow(0, 0, 2000);
-        fashion_ = prepare(split, false);
+        DISTILLERY_REQUIRE_FASHION_MNIST();
+        fashion_ = distillery::test::small_fashion_mnist(60, 2000, 5);
     }
 
     void trajectoryFileRoundTrip() {

@@ -1,5 +1,6 @@
 // `distillery-cli distill` (and `demo`): experts if missing, the distillation run with progress,
 // evaluations at intervals and at the end beside the random-real baselines, and the outputs.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include "cli/progress_bar.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "distill/checkpoint.h"
 #include "distill/run.h"
 #include "distill/synthetic_set.h"
 #include "expert/expert_trainer.h"
@@ -37,7 +39,8 @@ MetricsLog::Row step_row(const StepRecord& r) {
                         {"peak_bytes", std::to_string(r.peak_bytes)},
                         {"memory_kind", r.memory_kind},
                         {"updated", r.updated ? "1" : "0"},
-                        {"skip_reason", r.skip_reason}};
+                        {"skip_reason", r.skip_reason},
+                        {"guard", r.guard}};
     if (r.has_tesla_cosine) row.emplace_back("tesla_cosine", number(r.tesla_cosine));
     return row;
 }
@@ -60,83 +63,174 @@ EvalResult evaluate_logged(const std::string& what, std::int64_t iteration, cons
     return r;
 }
 
+// --resume takes a checkpoint file or the folder a run wrote it into.
+std::string checkpoint_path(const std::string& file_or_dir) {
+    return fs::is_directory(file_or_dir) ? (fs::path(file_or_dir) / kCheckpointName).string() : file_or_dir;
+}
+
+std::pair<std::string, std::string> split_assignment(const std::string& assignment) {
+    Settings one;
+    one.assign(assignment);
+    const auto& key = one.keys().front();
+    return {key, one.text(key)};
+}
+
+bool is_distill_key(const std::string& key) {
+    const auto& keys = DistillConfig::keys();
+    return std::find(keys.begin(), keys.end(), key) != keys.end();
+}
+
 }  // namespace
 
-int run_distill(const Settings& s, const Options& o, const PreparedData& data, MetricsLog& log) {
-    const auto cfg = DistillConfig::from_settings(s, data.name);
-    const auto eval_cfg = EvalConfig::from_settings(s, data.name);
-    const auto expert_cfg = ExpertConfig::from_settings(s, data.name);
-    const std::string experts_dir = experts_dir_for(s, o);
-    if (ExpertStore(experts_dir).count() < expert_cfg.num_experts) {
-        const int rc = run_experts(s, o, data, log);
-        if (rc != 0) return rc;
+Settings resume_settings(const Options& o) {
+    if (o.command != "distill") throw Error("--resume continues a `distill` run; it does not go with " + o.command);
+    if (!o.data.empty() || o.ipc > 0 || o.preset != "quick")
+        throw Error("--resume takes the data set, the images per class and the settings from the checkpoint; "
+                    "leave out --data, --ipc and --preset");
+    const auto path = checkpoint_path(o.resume);
+    const auto info = read_checkpoint_info(path);
+    Settings s = Settings::parse(info.settings_text, path + " (the run's settings)");
+    for (const auto& assignment : o.sets) {
+        const auto key = split_assignment(assignment).first;
+        // Distillation hyperparameters go through DistillRun::set(), which refuses those that
+        // shape the synthetic set; the evaluation protocol may change. Everything else decides
+        // the data, the experts or the network, which the saved state depends on.
+        if (!is_distill_key(key) && key != "num_eval" && key != "epoch_eval_train")
+            throw Error("--set " + key + ": cannot change when resuming (it decides the data, the experts or the "
+                        "network); distillation hyperparameters, num_eval and epoch_eval_train can");
+        s.assign(assignment);
     }
-    const std::string out = o.out_dir.empty() ? (fs::path("runs") / fs::path(o.preset).stem()).string() : o.out_dir;
+    if (o.iterations >= 0) s.set("Iteration", std::to_string(o.iterations));
+    return s;
+}
+
+int run_distill(const Settings& s, const Options& o, const PreparedData& data, MetricsLog& log) {
+    const auto eval_cfg = EvalConfig::from_settings(s, data.name);
+    std::unique_ptr<DistillRun> run;
+    std::string experts_dir, out;
+    // The configuration as it will be once the --set changes of a resumed run apply (at its next
+    // step): the number of iterations and the evaluation interval come from here.
+    DistillConfig cfg;
+    if (!o.resume.empty()) {
+        const auto path = checkpoint_path(o.resume);
+        const auto info = read_checkpoint_info(path);
+        experts_dir = o.experts_dir.empty() ? info.experts_dir : o.experts_dir;
+        out = !o.out_dir.empty() ? o.out_dir : fs::path(path).has_parent_path() ? fs::path(path).parent_path().string() : ".";
+        run = resume_run(path, std::make_shared<PreparedData>(data), experts_dir);
+        cfg = run->config();
+        auto changes = o.sets;
+        if (o.iterations >= 0) changes.push_back("Iteration=" + std::to_string(o.iterations));
+        for (const auto& assignment : changes) {
+            const auto [key, value] = split_assignment(assignment);
+            if (!is_distill_key(key)) continue;
+            const auto problem = run->set(key, value);
+            if (!problem.empty()) throw Error("--set " + key + "=" + value + ": " + problem);
+            cfg.apply(key, value);
+        }
+        for (const auto& r : run->history()) log.add(step_row(r));
+        std::cout << "distill: resuming " << path << " at iteration " << run->iteration() << "\n";
+    } else {
+        cfg = DistillConfig::from_settings(s, data.name);
+        const auto expert_cfg = ExpertConfig::from_settings(s, data.name);
+        experts_dir = experts_dir_for(s, o);
+        if (ExpertStore(experts_dir).count() < expert_cfg.num_experts) {
+            const int rc = run_experts(s, o, data, log);
+            if (rc != 0) return rc;
+        }
+        out = o.out_dir.empty() ? (fs::path("runs") / fs::path(o.preset).stem()).string() : o.out_dir;
+        run = std::make_unique<DistillRun>(std::make_shared<PreparedData>(data), experts_dir, cfg);
+    }
     std::error_code ec;
     fs::create_directories(out, ec);
     if (!fs::is_directory(out)) throw Error(out + ": cannot create the output folder (" + ec.message() + ")");
+    const std::string checkpoint = (fs::path(out) / kCheckpointName).string();
+    // Checkpoints between the ends of the run are a safety net: when one cannot be written the
+    // previous one stays, and the run goes on. The ones at the end must succeed.
+    auto save = [&](bool must_succeed) {
+        try {
+            save_checkpoint(*run, s.to_text(), experts_dir, checkpoint);
+        } catch (const Error& e) {
+            if (must_succeed) throw;
+            std::cerr << "\ndistill: checkpoint not saved: " << e.what() << "; the run goes on\n";
+        }
+    };
 
-    DistillRun run(std::make_shared<PreparedData>(data), experts_dir, cfg);
     std::cout << "distill: " << cfg.method << ", " << to_string(cfg.mode) << " gradient, " << to_string(cfg.labels)
               << " labels, " << to_string(cfg.init) << " init, ipc " << cfg.ipc << ", " << cfg.syn_steps
               << " student steps towards epoch +" << cfg.expert_epochs << ", start epochs " << cfg.min_start_epoch
               << ".." << cfg.max_start_epoch - 1 << (cfg.sequential_generation ? " (growing window)" : "") << ", "
-              << cfg.iterations << " iterations, " << run.experts().count() << " experts in " << experts_dir << "\n";
+              << cfg.iterations << " iterations, " << run->experts().count() << " experts in " << experts_dir << "\n";
 
     ProgressBar bar(o.quiet);
     Progress p;
     p.task = "distill";
-    p.total = cfg.iterations;
+    const auto first = run->iteration();
+    p.total = std::max<std::int64_t>(cfg.iterations - first, 0);
     const auto start = std::chrono::steady_clock::now();
-    std::int64_t skipped = 0;
-    for (std::int64_t it = 0; it < cfg.iterations && g_interrupted == 0; ++it) {
-        const auto r = run.step();
+    StepRecord stopped;  // the step a guard stopped, if any
+    while (run->iteration() < cfg.iterations && g_interrupted == 0) {
+        const auto r = run->step();
         log.add(step_row(r));
-        skipped += r.updated ? 0 : 1;
-        if (!r.updated && r.skip_reason != "loss above threshold")
-            std::cerr << "\ndistill: iteration " << r.iteration << ": " << r.skip_reason << "; update skipped\n";
-        p.done = it + 1;
+        if (!r.guard.empty()) {
+            stopped = r;
+            break;
+        }
+        const auto done = run->iteration();
+        p.done = done - first;
         p.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         char detail[160];
-        std::snprintf(detail, sizeof detail, "it %lld, loss %.4f, lr %.5f, start %lld", static_cast<long long>(it + 1),
+        std::snprintf(detail, sizeof detail, "it %lld, loss %.4f, lr %.5f, start %lld", static_cast<long long>(done),
                       r.loss, r.lr, static_cast<long long>(r.start_epoch));
         p.detail = detail;
         bar.update(p);
-        if (cfg.eval_every > 0 && (it + 1) % cfg.eval_every == 0 && it + 1 < cfg.iterations) {
+        if (o.checkpoint_every > 0 && done % o.checkpoint_every == 0 && done < cfg.iterations) save(false);
+        if (cfg.eval_every > 0 && done % cfg.eval_every == 0 && done < cfg.iterations) {
             bar.finish();
-            std::cout << "iteration " << it + 1 << ":\n";
-            evaluate_logged("synthetic", it + 1, [&](const ProgressFn& f) { return run.evaluate(eval_cfg, f); }, o, log);
+            std::cout << "iteration " << done << ":\n";
+            evaluate_logged("synthetic", done, [&](const ProgressFn& f) { return run->evaluate(eval_cfg, f); }, o, log);
         }
     }
     bar.finish();
+    save(true);
 
     SyntheticSet set;
-    set.images = run.images();
-    set.labels = run.label_targets();
-    set.lr = run.lr();
+    set.images = run->images();
+    set.labels = run->label_targets();
+    set.lr = run->lr();
     set.info = {{"dataset", data.name},          {"transform", data.transform.describe()},
-                {"net", run.net().spec().describe()}, {"method", cfg.method},
+                {"net", run->net().spec().describe()}, {"method", cfg.method},
                 {"gradient_mode", to_string(cfg.mode)}, {"label_mode", to_string(cfg.labels)},
-                {"ipc", std::to_string(cfg.ipc)},   {"iteration", std::to_string(run.iteration())}};
+                {"ipc", std::to_string(cfg.ipc)},   {"iteration", std::to_string(run->iteration())}};
     const auto set_path = (fs::path(out) / "synthetic.dsyn").string();
     save_synthetic_set(set_path, set);
     write_file_atomically((fs::path(out) / "settings.preset").string(),
                           [&](std::ostream& f) { f << "# the settings of this run\n" << s.to_text(); });
-    std::cout << "distill: " << run.iteration() << " iterations (" << skipped << " updates skipped), learned lr "
-              << run.lr() << "; synthetic set written to " << set_path << "\n";
+    const auto history = run->history();
+    const auto skipped = std::count_if(history.begin(), history.end(), [](const StepRecord& r) { return !r.updated; });
+    std::cout << "distill: " << run->iteration() << " iterations (" << skipped << " updates skipped), learned lr "
+              << run->lr() << "; synthetic set written to " << set_path << ", checkpoint to " << checkpoint << "\n";
+    if (!stopped.guard.empty()) {
+        log.write((fs::path(out) / "metrics.csv").string());
+        std::cerr << "\ndistill: stopped at iteration " << stopped.iteration << ": " << stopped.guard << "\n"
+                  << "distill: the run is rolled back to before that iteration and saved in " << checkpoint
+                  << ". Continue it with a changed setting, e.g.\n"
+                  << "  distillery-cli distill --resume " << out << " --set KEY=VALUE\n";
+        return kExitGuard;
+    }
     if (g_interrupted) {
         log.write((fs::path(out) / "metrics.csv").string());
-        std::cout << "distill: interrupted; the synthetic set so far is saved\n";
+        std::cout << "distill: interrupted; the synthetic set so far is saved; continue with\n"
+                  << "  distillery-cli distill --resume " << out << "\n";
         return 130;
     }
     std::cout << "evaluation (" << eval_cfg.networks << " networks x " << eval_cfg.epochs << " epochs, test accuracy):\n";
-    const auto it = run.iteration();
-    evaluate_logged("synthetic", it, [&](const ProgressFn& f) { return run.evaluate(eval_cfg, f); }, o, log);
+    const auto it = run->iteration();
+    evaluate_logged("synthetic", it, [&](const ProgressFn& f) { return run->evaluate(eval_cfg, f); }, o, log);
     evaluate_logged("random real, hard labels", it,
-                    [&](const ProgressFn& f) { return run.evaluate_random_real(eval_cfg, false, f); }, o, log);
+                    [&](const ProgressFn& f) { return run->evaluate_random_real(eval_cfg, false, f); }, o, log);
     if (cfg.labels != LabelMode::Hard)
         evaluate_logged("random real, " + to_string(cfg.labels) + " soft labels", it,
-                        [&](const ProgressFn& f) { return run.evaluate_random_real(eval_cfg, true, f); }, o, log);
+                        [&](const ProgressFn& f) { return run->evaluate_random_real(eval_cfg, true, f); }, o, log);
     log.write((fs::path(out) / "metrics.csv").string());
     std::cout << "metrics: " << (fs::path(out) / "metrics.csv").string() << "\n";
     return g_interrupted ? 130 : 0;

@@ -38,21 +38,39 @@ commands:
   eval       evaluate a random real subset (--ipc), or a synthetic set (--synthetic FILE)
   presets    list the presets; `presets NAME` prints one
   info       print the runtime and the data set the settings select
+  export-pt  write a synthetic set (--synthetic FILE) as images_best.pt, labels_best.pt and
+             lr_best.pt into --out DIR, for PyTorch (torch.load) and the reference scripts
+  import-experts FILE...
+             add MTT replay buffers (replay_buffer_<n>.pt) to the expert folder (--experts, or the
+             settings' default); --preset/--data/--set describe the buffers' network
+  import-synthetic [DIR]
+             turn a synthetic set saved by Python (--images, --labels, optional --lr; or
+             DIR/images_best.pt, labels_best.pt, lr_best.pt) into a .dsyn file (--out FILE)
 
 options:
   --preset NAME|FILE   settings to start from (default: quick); see `presets`
   --data SPEC          data set: fashion-mnist, mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC], DIR
   --set KEY=VALUE      change one setting (repeatable), e.g. --set gradient_mode=exact
   --experts DIR        expert folder (default: runs/experts/<data, network and schedule>)
-  --out DIR            distill: output folder (default: runs/<preset>)
+  --out DIR            distill: output folder (default: runs/<preset>); export-pt: the folder;
+                       import-synthetic: the .dsyn file
   --iterations N       distill: number of iterations (the preset's Iteration)
   --ipc N              images per class
-  --synthetic FILE     eval: a synthetic set written by distill
+  --synthetic FILE     eval, export-pt: a synthetic set written by distill
+  --images FILE, --labels FILE, --lr FILE
+                       import-synthetic: the .pt files (the lr defaults to the settings' lr_teacher)
   --metrics FILE       write metrics; .json for JSON, else CSV (distill also writes --out/metrics.csv)
+  --checkpoint-every K distill: save --out/checkpoint.dckpt every K iterations (default 10; 0: only
+                       at the end); it is always saved at the end, on Ctrl-C and when a guard stops the run
+  --resume PATH|DIR    distill: continue the run saved in a checkpoint (or an --out folder), with its
+                       settings, data and experts; --set may change hyperparameters that can change mid-run
   --device D           auto (default), cpu or cuda
   --threads N          CPU threads (default: all cores)
   --quiet              no progress bars
   -h, --help           this text
+
+exit status: 0 done, 2 a bad option, setting or file, 4 a guard stopped `distill` (a non-finite
+loss, a runaway learned lr, out of memory: the message says what to change), 130 interrupted
 )";
 
 Options parse_args(int argc, char** argv) {
@@ -77,12 +95,23 @@ Options parse_args(int argc, char** argv) {
         else if (a == "--experts") o.experts_dir = value(i);
         else if (a == "--out") o.out_dir = value(i);
         else if (a == "--synthetic") o.synthetic = value(i);
+        else if (a == "--images") o.images = value(i);
+        else if (a == "--labels") o.labels = value(i);
+        else if (a == "--lr") o.lr_file = value(i);
         else if (a == "--iterations") o.iterations = integer(i);
         else if (a == "--ipc") o.ipc = integer(i);
         else if (a == "--metrics") o.metrics = value(i);
         else if (a == "--device") o.device = value(i);
         else if (a == "--threads") o.threads = static_cast<int>(integer(i));
         else if (a == "--quiet") o.quiet = true;
+        else if (a == "--checkpoint-every") {
+            const std::string v = value(i);
+            char* end = nullptr;
+            const long long n = std::strtoll(v.c_str(), &end, 10);
+            if (v.empty() || *end != '\0' || n < 0)
+                throw Error("option --checkpoint-every needs a number of iterations (0: only at the end), not '" + v + "'");
+            o.checkpoint_every = n;
+        } else if (a == "--resume") o.resume = value(i);
         else if (!a.empty() && a[0] == '-') throw Error("unknown option '" + a + "' (see --help)");
         else if (o.command.empty()) o.command = a;
         else o.positional.push_back(a);
@@ -107,15 +136,7 @@ namespace distillery::cli {
 volatile std::sig_atomic_t g_interrupted = 0;
 
 std::string experts_dir_for(const Settings& s, const Options& o) {
-    if (!o.experts_dir.empty()) return o.experts_dir;
-    const auto data = s.text("dataset", "fashion-mnist");
-    std::string name;
-    for (char c : data) name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
-    name += std::string(s.flag("zca", false) ? "_zca" : "") + "_tpc" + std::to_string(s.integer("train_per_class", 0)) +
-            "_w" + std::to_string(s.integer("net_width", 128)) + "d" + std::to_string(s.integer("net_depth", 3)) +
-            "_ep" + std::to_string(s.integer("train_epochs", 50)) + "_lr" + s.text("lr_teacher", "0.01") + "_b" +
-            std::to_string(s.integer("batch_train", 256)) + "_s" + std::to_string(s.integer("seed", 0));
-    return (fs::path("runs") / "experts" / name).string();
+    return o.experts_dir.empty() ? default_experts_dir(s) : o.experts_dir;
 }
 
 std::string percent(double fraction) {
@@ -226,11 +247,17 @@ int run(const Options& o) {
         }
         return 0;
     }
+    if (o.command == "export-pt") return run_export_pt(o);
+    if (o.command == "import-experts" || o.command == "import-synthetic") {
+        init_runtime(o.threads);
+        const Settings s = settings_for(o);
+        return o.command == "import-experts" ? run_import_experts(s, o) : run_import_synthetic(s, o);
+    }
     const bool known = o.command == "demo" || o.command == "experts" || o.command == "eval" || o.command == "info" ||
                        o.command == "distill";
     if (!known) throw Error("unknown command '" + o.command + "' (see --help)");
     init_runtime(o.threads);
-    const Settings s = settings_for(o);
+    const Settings s = o.resume.empty() ? settings_for(o) : resume_settings(o);
     if (o.command == "info") {
         std::cout << runtime_summary() << "\n" << "preset: " << o.preset << "\n" << s.to_text();
         load_data(s, o);

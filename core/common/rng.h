@@ -40,7 +40,17 @@ public:
     std::uint64_t fork_seed() { return engine_(); }
 
     std::string state() const { std::ostringstream s; s << engine_; return s.str(); }
-    void restore(const std::string& state) { std::istringstream s(state); s >> engine_; }
+    // Continues from a state() text. Returns false, and leaves the stream as it was, when `state`
+    // is not one (a checkpoint reader must not trust its input).
+    [[nodiscard]] bool restore(const std::string& state) {
+        std::istringstream s(state);
+        std::mt19937_64 engine;
+        if (!(s >> engine)) return false;
+        s >> std::ws;
+        if (!s.eof()) return false;
+        engine_ = engine;
+        return true;
+    }
 
 private:
     std::mt19937_64 engine_;

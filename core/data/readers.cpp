@@ -72,12 +72,16 @@ std::vector<std::int64_t> idx_header(const std::vector<unsigned char>& b, const 
     if (b.size() < header) throw Error(path + ": truncated IDX header");
     std::vector<std::int64_t> dims;
     std::int64_t count = 1;
+    const auto have = static_cast<std::int64_t>(b.size() - header);
     for (int i = 0; i < want_dims; ++i) {
         dims.push_back(big_endian_u32(&b[4 + 4 * i]));
         if (dims.back() == 0) throw Error(path + ": IDX dimension " + std::to_string(i) + " is zero");
-        count *= dims.back();
+        // Three dimensions of up to 2^32 - 1 overflow 64 bits, and a product that wrapped around
+        // could match the file's size; no real file holds more than 2^62 bytes.
+        if (__builtin_mul_overflow(count, dims.back(), &count) || count > (std::int64_t(1) << 62))
+            throw Error(path + ": truncated: the header's dimensions promise more data than any file holds, the file has " +
+                        std::to_string(have) + " bytes");
     }
-    const auto have = static_cast<std::int64_t>(b.size() - header);
     if (have < count)
         throw Error(path + ": truncated: the header promises " + std::to_string(count) + " bytes of data, the file has " +
                     std::to_string(have));

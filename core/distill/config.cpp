@@ -60,12 +60,19 @@ ImageInit image_init_from(const std::string& s) {
 
 namespace {
 
+// The shortest text that reads back as exactly `v`, so that a configuration written with get()
+// (a checkpoint, the record of changes) restores the same run.
 std::string text_of(double v) {
     if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    std::ostringstream s;
-    s.precision(10);
-    s << v;
-    return s.str();
+    std::string text;
+    for (int digits = 6; digits <= 17; ++digits) {
+        std::ostringstream s;
+        s.precision(digits);
+        s << v;
+        text = s.str();
+        if (std::strtod(text.c_str(), nullptr) == v) break;
+    }
+    return text;
 }
 
 double parse_double(const std::string& key, const std::string& v) {
@@ -148,6 +155,8 @@ const std::map<std::string, Field>& fields() {
                           c.lr_floor = (v == "off" || v == "none") ? -std::numeric_limits<double>::infinity()
                                                                    : parse_double("lr_floor", v);
                       }}},
+        {"lr_max", {[](const DistillConfig& c) { return c.lr_max == 0 ? std::string("auto") : text_of(c.lr_max); },
+                    [](DistillConfig& c, const std::string& v) { c.lr_max = v == "auto" ? 0 : parse_double("lr_max", v); }}},
         {"Iteration", number_field(&DistillConfig::iterations, "Iteration")},
         {"eval_it", number_field(&DistillConfig::eval_every, "eval_it")},
         {"dsa_strategy", {[](const DistillConfig& c) { return c.dsa_strategy; },
@@ -214,6 +223,9 @@ std::string DistillConfig::validate() const {
     if (batch_syn < 0) return "batch_syn must not be negative (0 means all images)";
     if (!(threshold > 0)) return "threshold must be positive (inf turns it off)";
     if (std::isnan(lr_floor) || lr_floor == std::numeric_limits<double>::infinity()) return "lr_floor must be a number";
+    if (!(lr_max >= 0)) return "lr_max must be positive (auto: " + text_of(kAutoLrMaxFactor) + " x lr_teacher; inf: off)";
+    if (lr_limit() < lr_teacher) return "lr_max must not be below lr_teacher";
+    if (lr_limit() <= lr_floor) return "lr_max must be above lr_floor";
     if (iterations < 0) return "Iteration must not be negative";
     if (eval_every < 0) return "eval_it must not be negative";
     return "";

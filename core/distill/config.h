@@ -62,6 +62,13 @@ struct DistillConfig {
     std::int64_t batch_syn = 0;         // 0: all synthetic images in every student step
     double threshold = std::numeric_limits<double>::infinity();  // DATM: skip updates above it
     double lr_floor = -std::numeric_limits<double>::infinity();  // keep alpha >= this
+    // The guard against a diverging alpha: a step that takes alpha above this is rolled back.
+    // 0 ("auto") means kAutoLrMaxFactor x lr_teacher; infinity turns the guard off.
+    double lr_max = 0;
+    // alpha = 1000 x the experts' lr makes one student step as large as a thousand expert steps;
+    // SGD on these networks diverges long before that, so a learned lr there has run away, while
+    // the lrs that MTT, TESLA and DATM learn stay within a small multiple of lr_teacher.
+    static constexpr double kAutoLrMaxFactor = 1000;
     std::int64_t iterations = 5000;
     std::int64_t eval_every = 0;        // 0: evaluate only at the end
     std::string dsa_strategy = "color_crop_cutout_flip_scale_rotate";
@@ -71,15 +78,18 @@ struct DistillConfig {
     // Keys: method, gradient_mode, label_mode, pix_init, ipc, syn_steps, expert_epochs,
     // min_start_epoch, max_start_epoch, sequential_generation, current_max_start_epoch,
     // expansion_end_epoch, lr_img, lr_lr, lr_y, lr_teacher, momentum_img, momentum_lr, momentum_y,
-    // batch_syn, threshold, lr_floor, Iteration, eval_it, dsa_strategy, tesla_cosine, seed.
+    // batch_syn, threshold, lr_floor, lr_max, Iteration, eval_it, dsa_strategy, tesla_cosine, seed.
     static DistillConfig from_settings(const Settings& s, const std::string& dataset_name);
     // Sets one hyperparameter from text; returns an error message ("" when accepted). Nothing
     // changes when the value is refused.
     std::string apply(const std::string& key, const std::string& value);
     // "" when every field is consistent, else what is wrong.
     std::string validate() const;
-    // The value of a key as text (for the record of changes and for display).
+    // The value of a key as text (for the record of changes, for display and for checkpoints):
+    // numbers in the fewest digits that read back as the same double.
     std::string get(const std::string& key) const;
+    // The largest learned lr the run accepts: lr_max, or kAutoLrMaxFactor x lr_teacher when auto.
+    double lr_limit() const { return lr_max > 0 ? lr_max : kAutoLrMaxFactor * lr_teacher; }
     // The keys apply() accepts.
     static const std::vector<std::string>& keys();
 };

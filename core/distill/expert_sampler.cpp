@@ -1,6 +1,7 @@
 #include "distill/expert_sampler.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "common/error.h"
 
@@ -30,6 +31,22 @@ std::int64_t ExpertSampler::next(Rng& rng) {
         position_ = 0;
     }
     return order_[position_++];
+}
+
+void ExpertSampler::restore(std::vector<std::int64_t> order, std::size_t position) {
+    if (!order.empty() && static_cast<std::int64_t>(order.size()) != count())
+        throw Error("the saved expert order has " + std::to_string(order.size()) + " entries, but there are " +
+                    std::to_string(count()) + " experts");
+    std::vector<bool> seen(order.size(), false);
+    for (const auto i : order) {
+        if (i < 0 || i >= count() || seen[static_cast<size_t>(i)])
+            throw Error("the saved expert order is not a permutation of the experts");
+        seen[static_cast<size_t>(i)] = true;
+    }
+    if (position > order.size())
+        throw Error("the saved expert position " + std::to_string(position) + " lies past the order's end");
+    order_ = std::move(order);
+    position_ = position;
 }
 
 }  // namespace distillery

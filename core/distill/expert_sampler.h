@@ -28,6 +28,10 @@ public:
     // Order state, for checkpoints of a run.
     const std::vector<std::int64_t>& order() const { return order_; }
     std::size_t position() const { return position_; }
+    // Continues from a saved order() and position(). Throws an Error, changing nothing, unless
+    // `order` is empty (no expert drawn yet) or a permutation of 0..count()-1, and position lies
+    // in [0, order.size()].
+    void restore(std::vector<std::int64_t> order, std::size_t position);
 
 private:
     std::vector<TrajectoryFile> experts_;

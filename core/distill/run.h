@@ -5,6 +5,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "augment/dsa.h"
@@ -34,15 +35,57 @@ struct StepRecord {
     std::int64_t peak_bytes = -1;  // extra tensor memory of the gradient computation (see MemoryProbe)
     std::string memory_kind;
     bool updated = true;         // false when the update was skipped
-    std::string skip_reason;     // DATM threshold, or a non-finite loss/gradient
+    std::string skip_reason;     // why: DATM's loss threshold
+    // Non-empty when a guard stopped this step: a non-finite loss, gradient or update, a learned
+    // lr that went negative or above lr_max, or running out of memory. It says what happened and
+    // what to change. The step was rolled back: the run is as it was before it, `iteration` is the
+    // iteration that failed and will be tried again, and the record is not part of history().
+    std::string guard;
     double tesla_cosine = 0;     // cosine(TESLA image gradient, exact image gradient) if measured
     bool has_tesla_cosine = false;
 };
+
+// Peak memory and time of one gradient computation (see DistillRun::measure_memory).
+struct MemoryMeasurement {
+    std::string mode;
+    std::int64_t syn_steps = 0;
+    std::int64_t peak_bytes = -1;
+    std::string kind;  // MemoryProbe::kind()
+    double seconds = 0;
+};
+
+struct MatchProblem;
 
 // A hyperparameter change and the iteration it took effect at.
 struct ChangeRecord {
     std::int64_t iteration = 0;
     std::string key, old_value, new_value;
+};
+
+// The complete state of a run between two steps, as copies on the CPU: what a checkpoint holds
+// (core/distill/checkpoint.h). A run rebuilt from it with DistillRun::from_state() continues
+// exactly as the original would have.
+struct DistillRunState {
+    // One FlatSgd: its settings and its momentum buffer (undefined before its first step).
+    struct Optimizer {
+        double lr = 0, momentum = 0, weight_decay = 0;
+        at::Tensor buffer;
+    };
+    DistillConfig config;
+    std::vector<std::pair<std::string, std::string>> pending;  // set() calls accepted, not yet applied
+    std::vector<ChangeRecord> changes;
+    std::vector<StepRecord> history;
+    std::int64_t iteration = 0;
+    std::string rng;                         // the run's random stream, Rng::state()
+    std::int64_t experts = 0;                // how many experts the run matches
+    std::vector<std::int64_t> expert_order;  // ExpertSampler::order() and position()
+    std::int64_t expert_position = 0;
+    at::Tensor images, hard_labels;          // [N, C, H, W] in model space; int64 [N]
+    at::Tensor label_logits;                 // [N, K] with learned labels, else undefined
+    at::Tensor teacher_targets;              // [N, K] of the last step with teacher labels, else undefined
+    double lr = 0;                           // the learned student lr
+    at::Tensor lr_tensor;                    // the same as a float64 0-d tensor (its optimiser's parameter)
+    Optimizer images_opt, lr_opt, labels_opt;
 };
 
 // A distillation run: the synthetic images, their labels, the learned student lr, their
@@ -56,16 +99,32 @@ class DistillRun {
 public:
     DistillRun(std::shared_ptr<const PreparedData> data, const std::string& experts_dir, const DistillConfig& config);
 
+    // A run that continues from `state` (see export_state) on `data`, which must be the data the
+    // run was made on, matching the experts in `experts_dir`. Throws an Error when the state does
+    // not fit them (shapes, classes, number of experts) or is inconsistent in itself.
+    static std::unique_ptr<DistillRun> from_state(std::shared_ptr<const PreparedData> data,
+                                                  const std::string& experts_dir, DistillRunState state);
+
+    // One iteration. When a guard trips (see StepRecord::guard) the step is rolled back and the
+    // record says why; the caller should stop, let the user change a hyperparameter, and go on.
     StepRecord step();
 
     // Changes a hyperparameter from the next step on. Returns "" when accepted, else why not; a
     // refused value changes nothing.
     std::string set(const std::string& key, const std::string& value);
 
+    // One matching-loss gradient in `mode` with `syn_steps` student steps on the current state,
+    // measured and thrown away: nothing is updated and the run's random stream is not touched.
+    // For the memory-against-N sweep; call it from the thread that calls step().
+    MemoryMeasurement measure_memory(GradientMode mode, std::int64_t syn_steps);
+
     std::int64_t iteration() const;
     DistillConfig config() const;
     std::vector<StepRecord> history() const;
     std::vector<ChangeRecord> changes() const;
+    // A consistent copy of everything the run needs to continue, as between two steps. Safe from
+    // any thread; the checkpoint writer uses it.
+    DistillRunState export_state() const;
 
     // Copies of the current state (CPU tensors).
     at::Tensor images() const;         // model space [N, C, H, W]
@@ -73,6 +132,7 @@ public:
     at::Tensor hard_labels() const;    // int64 [N]
     double lr() const;
 
+    const std::string& memory_kind() const { return memory_.kind(); }  // what peak_bytes counts
     const ConvNet& net() const { return net_; }
     const PreparedData& data() const { return *data_; }
     const ExpertSampler& experts() const { return experts_; }
@@ -84,6 +144,19 @@ public:
     EvalResult evaluate_random_real(const EvalConfig& cfg, bool soft, const ProgressFn& progress = nullptr) const;
 
 private:
+    struct Restored {};
+    // Everything but the synthetic set's initial state: the network, the experts, the validated
+    // configuration, the optimisers. The public constructor and from_state() finish it.
+    DistillRun(std::shared_ptr<const PreparedData> data, const std::string& experts_dir, const DistillConfig& config,
+               Restored);
+    // Ends a step that a guard stopped: the expert order goes back to `order`/`position` (the
+    // step's stream was a copy and is dropped), and the record says `why`.
+    StepRecord roll_back(StepRecord rec, const std::string& why, std::vector<std::int64_t> order,
+                         std::size_t position);
+    // Draws this iteration's start epoch and student steps from `rng` (into `rec`), for the
+    // expert rec.expert.
+    MatchProblem draw_problem(const DistillConfig& cfg, std::int64_t iteration, const Dsa& dsa, Rng& rng,
+                              StepRecord& rec) const;
     at::Tensor soft_targets_for(const at::Tensor& images, const at::Tensor& labels) const;
 
     std::shared_ptr<const PreparedData> data_;
@@ -101,6 +174,7 @@ private:
     std::unique_ptr<FlatSgd> images_opt_, lr_opt_, labels_opt_;
     at::Tensor lr_tensor_;  // alpha as a 0-d tensor for its optimiser
     MemoryProbe memory_;
+    std::uint64_t measurements_ = 0;
 };
 
 }  // namespace distillery

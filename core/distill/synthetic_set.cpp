@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 
 #include "common/atomic_file.h"
@@ -63,9 +64,20 @@ SyntheticSet load_synthetic_set(const std::string& path) {
     const bool soft = set.info["labels"] == "soft";
     if (!soft && set.info["labels"] != "hard") throw Error(path + ": labels must be 'hard' or 'soft'");
     const auto k = soft ? count_of(set.info, "classes", path) : 0;
-    const auto image_bytes = n * c * h * w * 4, label_bytes = soft ? n * k * 4 : n * 8;
-    const auto want = header_bytes + image_bytes + label_bytes;
     const auto have = static_cast<std::int64_t>(std::filesystem::file_size(path));
+    // Each count may be up to 2^32, so the sizes are multiplied with overflow checks: a product
+    // that wrapped around could match the file's size and reach the allocation below.
+    auto product = [](std::initializer_list<std::int64_t> factors, std::int64_t& out) {
+        out = 1;
+        for (const auto f : factors)
+            if (__builtin_mul_overflow(out, f, &out)) return false;
+        return true;
+    };
+    std::int64_t image_bytes = 0, label_bytes = 0, want = header_bytes;
+    if (!product({n, c, h, w, 4}, image_bytes) || !(soft ? product({n, k, 4}, label_bytes) : product({n, 8}, label_bytes)) ||
+        __builtin_add_overflow(want, image_bytes, &want) || __builtin_add_overflow(want, label_bytes, &want))
+        throw Error(path + ": truncated: the header's sizes promise more data than any file holds; found " +
+                    std::to_string(have) + " bytes");
     if (have != want)
         throw Error(path + ": " + (have < want ? "truncated" : "has trailing bytes") + ": expected " +
                     std::to_string(want) + " bytes, found " + std::to_string(have));
@@ -79,6 +91,8 @@ SyntheticSet load_synthetic_set(const std::string& path) {
     if (set.info["lr"].empty() || *end != '\0' || !std::isfinite(set.lr))
         throw Error(path + ": synthetic-set header has no valid 'lr'");
     if (!torch::isfinite(set.images).all().item<bool>()) throw Error(path + ": images contain NaN or Inf");
+    if (soft && !torch::isfinite(set.labels).all().item<bool>()) throw Error(path + ": soft labels contain NaN or Inf");
+    if (!soft && set.labels.lt(0).any().item<bool>()) throw Error(path + ": a label is a negative class index");
     return set;
 }
 

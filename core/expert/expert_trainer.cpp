@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cctype>
 #include <chrono>
 #include <filesystem>
 #include <sstream>
@@ -61,6 +62,17 @@ void check_compatible(const TrajectoryFile& t, const std::map<std::string, std::
 }
 
 }  // namespace
+
+std::string default_experts_dir(const Settings& s) {
+    const auto data = s.text("dataset", "fashion-mnist");
+    std::string name;
+    for (char c : data) name += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
+    name += std::string(s.flag("zca", false) ? "_zca" : "") + "_tpc" + std::to_string(s.integer("train_per_class", 0)) +
+            "_w" + std::to_string(s.integer("net_width", 128)) + "d" + std::to_string(s.integer("net_depth", 3)) +
+            "_ep" + std::to_string(s.integer("train_epochs", 50)) + "_lr" + s.text("lr_teacher", "0.01") + "_b" +
+            std::to_string(s.integer("batch_train", 256)) + "_s" + std::to_string(s.integer("seed", 0));
+    return (fs::path("runs") / "experts" / name).string();
+}
 
 ExpertConfig ExpertConfig::from_settings(const Settings& s, const std::string& dataset_name) {
     ExpertConfig c;

@@ -50,6 +50,11 @@ struct ExpertReport {
     double images_per_second() const { return train_seconds > 0 ? train_images / train_seconds : 0; }
 };
 
+// The folder the experts of these settings live in by default, relative to the working folder:
+// runs/experts/<data set, ZCA, training slice, network and expert schedule>, so presets that share
+// experts share the folder (the CLI and the workbench both use it).
+std::string default_experts_dir(const Settings& s);
+
 // Trains experts into `dir` until it holds cfg.num_experts. Experts already there (from an
 // interrupted run) are kept after checking that they were made with the same settings, and
 // generation continues with the next one; an expert cut off mid-way is started again. Each

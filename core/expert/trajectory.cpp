@@ -58,8 +58,15 @@ TrajectoryFile TrajectoryFile::open(const std::string& path) {
     t.header_ = read_text_header(in, kMagic, path, "trajectory", t.data_offset_);
     t.params_ = parse_count(path, t.header_, "params");
     t.checkpoints_ = parse_count(path, t.header_, "checkpoints");
-    const auto want = t.data_offset_ + t.params_ * t.checkpoints_ * 4;
     const auto have = static_cast<std::int64_t>(fs::file_size(path));
+    // Each count may be up to 2^40, so their product is checked: one that wrapped around could
+    // match the file's size and make checkpoint() allocate terabytes.
+    std::int64_t want = 0;
+    if (__builtin_mul_overflow(t.params_, t.checkpoints_, &want) || __builtin_mul_overflow(want, 4, &want) ||
+        __builtin_add_overflow(want, t.data_offset_, &want))
+        throw Error(path + ": truncated: the header promises " + std::to_string(t.checkpoints_) + " checkpoints of " +
+                    std::to_string(t.params_) + " parameters, more than any file holds; found " + std::to_string(have) +
+                    " bytes");
     if (have != want)
         throw Error(path + ": " + (have < want ? "truncated" : "has trailing bytes") + ": expected " +
                     std::to_string(want) + " bytes for " + std::to_string(t.checkpoints_) + " checkpoints of " +

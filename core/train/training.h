@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <utility>
 
 #include "augment/dsa.h"
 #include "common/rng.h"
@@ -23,6 +24,13 @@ public:
     void set_lr(double lr) { lr_ = lr; }
     void set_momentum(double momentum) { momentum_ = momentum; }
     double lr() const { return lr_; }
+    double momentum() const { return momentum_; }
+    double weight_decay() const { return weight_decay_; }
+    // The momentum buffer (undefined before the first step with momentum). It is the optimiser's
+    // whole state besides its settings, so checkpoints save it and restore it with set_buffer().
+    // step() updates it in place: a copy that must stay independent needs buffer().clone().
+    const Tensor& buffer() const { return buffer_; }
+    void set_buffer(Tensor buffer) { buffer_ = std::move(buffer); }
 
 private:
     double lr_, momentum_, weight_decay_;
