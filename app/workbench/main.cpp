@@ -1,0 +1,152 @@
+// distillery: the workbench. Opens on Fashion-MNIST with the quick preset, ready to start.
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLibraryInfo>
+#include <QLocale>
+#include <QTextStream>
+#include <QTimer>
+#include <QTranslator>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+
+#include "widgets/memory_plot_view.h"
+#include "workbench/main_window.h"
+#include "workbench/ui_stall_probe.h"
+
+using namespace distillery::ui;
+
+namespace {
+
+void load_translations(QApplication& app, const QString& lang) {
+    const QLocale locale = lang.isEmpty() ? QLocale::system() : QLocale(lang);
+    auto* ours = new QTranslator(&app);
+    if (ours->load(locale, "distillery", "_", ":/i18n")) app.installTranslator(ours);
+    auto* qt = new QTranslator(&app);  // Qt's own dialogs, where the system has Qt's translations
+    if (qt->load(locale, "qtbase", "_", QLibraryInfo::path(QLibraryInfo::TranslationsPath))) app.installTranslator(qt);
+    if (!lang.isEmpty()) QLocale::setDefault(locale);
+}
+
+QVector<int> parse_steps(const QString& text) {
+    QVector<int> steps;
+    for (const auto& part : text.split(',', Qt::SkipEmptyParts)) steps << part.trimmed().toInt();
+    steps.removeAll(0);
+    return steps;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    QGuiApplication::setHighDpiScaleFactorRoundingPolicy(Qt::HighDpiScaleFactorRoundingPolicy::PassThrough);
+    QApplication app(argc, argv);
+    QApplication::setOrganizationName("Distillery");
+    QApplication::setApplicationName("Distillery");
+    QApplication::setApplicationVersion(DISTILLERY_VERSION);
+    QApplication::setWindowIcon(QIcon(":/icons/distillery.png"));
+    QApplication::setDesktopFileName("distillery");
+
+    QCommandLineParser cli;
+    cli.setApplicationDescription("Distillery: dataset distillation by trajectory matching, live.");
+    cli.addHelpOption();
+    cli.addVersionOption();
+    const QCommandLineOption preset("preset", "Start from this preset (name or file).", "name");
+    const QCommandLineOption data("data", "Data set: fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR.", "spec");
+    const QCommandLineOption set("set", "Change one setting (repeatable), e.g. --set syn_steps=20.", "key=value");
+    const QCommandLineOption experts("experts", "Expert trajectories folder.", "dir");
+    const QCommandLineOption lang("lang", "Interface language, e.g. de or en (default: the system's).", "code");
+    const QCommandLineOption start("start", "Start the run at once.");
+    const QCommandLineOption quit_after("quit-after", "Quit once the run has done this many iterations.", "n");
+    const QCommandLineOption screenshots("screenshots", "Save screenshots of every view into this folder, then quit.", "dir");
+    const QCommandLineOption shot_at("screenshot-at", "Iterations before the screenshots (default 5).", "n", "5");
+    const QCommandLineOption sweep("sweep", "Before the screenshots, run a memory sweep at these N.", "list");
+    const QCommandLineOption measure("measure", "Write UI stalls and engine step times as JSON to this file at exit.", "file");
+    const QCommandLineOption open_run("open", "Open a saved run (.dckpt) paused where it was saved; with --start, continue it.", "file");
+    const QCommandLineOption runs("runs", "Folder for the runs' checkpoints (default: the application's data folder).", "dir");
+    const QCommandLineOption fresh("no-settings", "Neither read nor write the remembered settings and layout.");
+    for (const auto& o : {preset, data, set, experts, lang, start, quit_after, screenshots, shot_at, sweep, measure, open_run, runs, fresh})
+        cli.addOption(o);
+    cli.process(app);
+    load_translations(app, cli.value(lang));
+
+    StartOptions options;
+    options.preset = cli.value(preset);
+    options.dataset = cli.value(data);
+    options.overrides = cli.values(set);
+    options.experts_dir = cli.value(experts);
+    options.runs_dir = cli.value(runs);
+    options.remember = !cli.isSet(fresh);
+    MainWindow window(options);
+    window.show();
+    RunWorker* worker = window.worker();
+
+    UiStallProbe probe;
+    QVector<double> step_seconds;
+    QObject::connect(worker, &RunWorker::runStarted, &probe, [&] { probe.start(); });
+    QObject::connect(worker, &RunWorker::stepsReady, &probe, [&](const QVector<StepPoint>& steps) {
+        for (const auto& s : steps) step_seconds << s.seconds;
+    });
+
+    // Scripted runs (screenshots, measurements): stop after a number of iterations.
+    const qint64 stop_at = cli.isSet(screenshots) ? cli.value(shot_at).toLongLong()
+                                                  : (cli.isSet(quit_after) ? cli.value(quit_after).toLongLong() : -1);
+    if (stop_at > 0) {
+        QObject::connect(worker, &RunWorker::stepsReady, &window, [&, stop_at](const QVector<StepPoint>& steps) {
+            if (!steps.isEmpty() && steps.back().iteration + 1 >= stop_at) worker->pause();
+        });
+        QObject::connect(worker, &RunWorker::stateChanged, &window, [&, stop_at](int state) {
+            if (static_cast<WorkerState>(state) != WorkerState::Paused || worker->iteration() < stop_at) return;
+            const QVector<int> sweep_steps = parse_steps(cli.value(sweep));
+            auto finish = [&] {
+                if (cli.isSet(screenshots)) {
+                    const auto files = window.saveScreenshots(cli.value(screenshots));
+                    for (const auto& f : files) std::printf("screenshot: %s\n", qPrintable(f));
+                }
+                app.quit();
+            };
+            if (cli.isSet(screenshots) && !sweep_steps.isEmpty()) {
+                QObject::connect(worker, &RunWorker::sweepFinished, &window, [finish] { QTimer::singleShot(600, finish); });
+                window.memoryView()->setSweepRunning(true);
+                worker->requestSweep({"unrolled", "tesla", "exact"}, sweep_steps);
+            } else {
+                QTimer::singleShot(600, finish);  // let the views draw the last snapshot
+            }
+        });
+    }
+    if (cli.isSet(open_run)) {
+        window.openRun(cli.value(open_run));
+        if (cli.isSet(start) || stop_at > 0) {
+            // Continue once the run is open (the first time the worker reports it paused).
+            auto once = std::make_shared<QMetaObject::Connection>();
+            *once = QObject::connect(worker, &RunWorker::stateChanged, &window, [worker, once](int state) {
+                if (static_cast<WorkerState>(state) != WorkerState::Paused) return;
+                QObject::disconnect(*once);
+                worker->resume();
+            });
+        }
+    } else if (cli.isSet(start) || stop_at > 0) {
+        QTimer::singleShot(0, &window, [&] { window.action("start")->trigger(); });
+    }
+
+    const int rc = app.exec();
+    probe.stop();
+    if (cli.isSet(measure)) {
+        QJsonArray seconds;
+        for (double s : step_seconds) seconds.append(s);
+        const QJsonObject report{{"ui_ticks", probe.ticks()},
+                                 {"ui_longest_stall_ms", probe.longestMs()},
+                                 {"ui_stall_p99_ms", probe.quantileMs(0.99)},
+                                 {"ui_ticks_over_50ms", probe.ticksLaterThan(50)},
+                                 {"step_seconds", seconds}};
+        QFile f(cli.value(measure));
+        if (f.open(QIODevice::WriteOnly)) f.write(QJsonDocument(report).toJson());
+        std::printf("ui: longest stall %.1f ms, p99 %.1f ms, %d of %d ticks over 50 ms\n", probe.longestMs(),
+                    probe.quantileMs(0.99), probe.ticksLaterThan(50), probe.ticks());
+    }
+    return rc;
+}

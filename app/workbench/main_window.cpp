@@ -1,0 +1,682 @@
+#include "workbench/main_window.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDir>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStatusBar>
+#include <QTime>
+#include <QToolBar>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <exception>
+#include <numeric>
+
+#include "config/settings.h"
+#include "widgets/hyperparameter_panel.h"
+#include "widgets/image_grid_view.h"
+#include "widgets/loss_plot_view.h"
+#include "widgets/lr_plot_view.h"
+#include "widgets/memory_plot_view.h"
+#include "widgets/soft_label_view.h"
+#include "workbench/image_export.h"
+
+namespace distillery::ui {
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+
+QString duration(double seconds) {
+    if (seconds < 0) return QStringLiteral("–");
+    const auto s = static_cast<qint64>(seconds + 0.5);
+    if (s >= 3600) return QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
+    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+
+// A preset's value of a key, or `fallback` when the preset does not set it.
+QString preset_value(const QString& preset, const char* key, const QString& fallback) {
+    try {
+        return qs(load_preset(preset.toStdString()).text(key, fallback.toStdString()));
+    } catch (const std::exception&) {
+        return fallback;
+    }
+}
+
+}  // namespace
+
+MainWindow::MainWindow(const StartOptions& options, QWidget* parent) : QMainWindow(parent), options_(options) {
+    setWindowTitle(tr("Distillery — dataset distillation workbench"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/distillery.png")));
+    setDockNestingEnabled(true);
+    worker_ = new RunWorker(this);
+    buildViews();
+    buildSetupDock();
+    buildActions();
+    connectWorker();
+    default_layout_ = saveState();
+    restoreSettings(options);
+    onState(static_cast<int>(WorkerState::Idle), describe(WorkerState::Idle));
+    applySetup();
+}
+
+MainWindow::~MainWindow() {
+    // The worker's destructor aborts and joins the thread; the views it signals are still alive.
+    delete worker_;
+    worker_ = nullptr;
+}
+
+QDockWidget* MainWindow::addDock(QWidget* view, const QString& title, const QString& name, Qt::DockWidgetArea area) {
+    auto* dock = new QDockWidget(title, this);
+    dock->setObjectName(name);  // saveState() needs names
+    dock->setWidget(view);
+    addDockWidget(area, dock);
+    return dock;
+}
+
+void MainWindow::buildViews() {
+    grid_ = new ImageGridView;
+    setCentralWidget(grid_);
+    loss_ = new LossPlotView;
+    lr_ = new LrPlotView;
+    memory_ = new MemoryPlotView;
+    soft_ = new SoftLabelView;
+    panel_ = new HyperparameterPanel;
+    log_view_ = new QPlainTextEdit;
+    log_view_->setReadOnly(true);
+    log_view_->setMaximumBlockCount(2000);
+
+    auto* loss_dock = addDock(loss_, tr("Matching loss"), "dock_loss", Qt::RightDockWidgetArea);
+    auto* lr_dock = addDock(lr_, tr("Learned learning rate"), "dock_lr", Qt::RightDockWidgetArea);
+    auto* memory_dock = addDock(memory_, tr("Memory against matching steps"), "dock_memory", Qt::RightDockWidgetArea);
+    auto* soft_dock = addDock(soft_, tr("Soft labels"), "dock_soft_labels", Qt::RightDockWidgetArea);
+    auto* panel_dock = addDock(panel_, tr("Hyperparameters"), "dock_hyperparameters", Qt::LeftDockWidgetArea);
+    auto* log_dock = addDock(log_view_, tr("Log"), "dock_log", Qt::BottomDockWidgetArea);
+    tabifyDockWidget(lr_dock, memory_dock);
+    tabifyDockWidget(memory_dock, soft_dock);
+    lr_dock->raise();
+    (void)loss_dock;
+    (void)panel_dock;
+    (void)log_dock;
+
+    panel_->setValidator([this](const QString& key, const QString& value) {
+        const QString problem = worker_->setHyperparameter(key, value);
+        if (problem.isEmpty() && !worker_->hasRun()) pre_run_edits_ << key + '=' + value;
+        return problem;
+    });
+    connect(panel_, &HyperparameterPanel::applied, this,
+            [this](const QMap<QString, QString>& accepted, const QMap<QString, QString>& refused) {
+                for (auto it = accepted.begin(); it != accepted.end(); ++it)
+                    appendLog(tr("%1 set to %2 from the next step").arg(it.key(), it.value()));
+                for (auto it = refused.begin(); it != refused.end(); ++it)
+                    appendLog(tr("%1 refused: %2").arg(it.key(), it.value()));
+                // The gradient mode is also a setup choice: keep the two in step.
+                if (accepted.contains("gradient_mode")) {
+                    const QSignalBlocker block(mode_);
+                    mode_->setCurrentText(accepted.value("gradient_mode"));
+                }
+            });
+    connect(memory_, &MemoryPlotView::sweepRequested, this, [this](const QStringList& modes, const QVector<int>& steps) {
+        memory_->setSweepRunning(true);
+        appendLog(tr("Memory sweep: %1 at N = %2").arg(modes.join(", "), [&] {
+            QStringList n;
+            for (int s : steps) n << QString::number(s);
+            return n.join(", ");
+        }()));
+        worker_->requestSweep(modes, steps);
+    });
+}
+
+void MainWindow::buildSetupDock() {
+    auto* box = new QWidget;
+    auto* form = new QFormLayout;
+
+    preset_ = new QComboBox;
+    for (const auto& name : preset_names()) preset_->addItem(qs(name));
+    preset_->setToolTip(tr("The settings a run starts from (resources/presets); the choices below override them"));
+    form->addRow(tr("Preset"), preset_);
+
+    data_kind_ = new QComboBox;
+    data_kind_->addItem(tr("Fashion-MNIST (built in)"), "fashion-mnist");
+    data_kind_->addItem(tr("CIFAR-10 binary folder…"), "cifar10");
+    data_kind_->addItem(tr("CIFAR-100 binary folder…"), "cifar100");
+    data_kind_->addItem(tr("Image folder (a folder per class)…"), "folder");
+    data_kind_->addItem(tr("As the preset says"), "preset");
+    form->addRow(tr("Data set"), data_kind_);
+    data_spec_ = new QLineEdit;
+    data_spec_->setToolTip(tr("fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] or an IDX folder"));
+    form->addRow(QString(), data_spec_);
+
+    method_ = new QComboBox;
+    method_->addItem(tr("MTT (Cazenavette et al.)"), "mtt");
+    method_->addItem(tr("TESLA (soft labels from the teacher)"), "tesla");
+    method_->addItem(tr("DATM (learned labels, growing window)"), "datm");
+    form->addRow(tr("Method"), method_);
+
+    mode_ = new QComboBox;
+    mode_->addItems({"unrolled", "tesla", "exact"});
+    mode_->setToolTip(tr("unrolled: MTT's full back-propagation; tesla: TESLA's first-order constant-memory gradient; "
+                         "exact: the unrolled gradient with constant activation memory"));
+    form->addRow(tr("Gradient"), mode_);
+
+    ipc_ = new QSpinBox;
+    ipc_->setRange(1, 1000);
+    ipc_->setToolTip(tr("Synthetic images per class"));
+    form->addRow(tr("Images per class"), ipc_);
+
+    data_summary_ = new QLabel(tr("No data loaded yet"));
+    data_summary_->setWordWrap(true);
+    form->addRow(tr("Data"), data_summary_);
+
+    auto* experts_box = new QGroupBox(tr("Expert trajectories"));
+    auto* experts_layout = new QVBoxLayout(experts_box);
+    experts_label_ = new QLabel(tr("Not checked yet"));
+    experts_label_->setWordWrap(true);
+    experts_dir_ = new QLineEdit;
+    experts_dir_->setPlaceholderText(tr("default: runs/experts/<data and schedule>"));
+    experts_dir_->setToolTip(tr("A folder of expert_NNNN.dtraj files; missing experts are trained into it"));
+    auto* experts_buttons = new QHBoxLayout;
+    auto* choose = new QPushButton(tr("Choose folder…"));
+    auto* train = new QPushButton(tr("Train missing experts"));
+    train->setObjectName("train_experts");
+    experts_buttons->addWidget(choose);
+    experts_buttons->addWidget(train);
+    progress_ = new QProgressBar;
+    progress_->setRange(0, 1000);
+    progress_->setValue(0);
+    progress_label_ = new QLabel;
+    progress_label_->setWordWrap(true);
+    experts_layout->addWidget(experts_label_);
+    experts_layout->addWidget(experts_dir_);
+    experts_layout->addLayout(experts_buttons);
+    experts_layout->addWidget(progress_);
+    experts_layout->addWidget(progress_label_);
+
+    auto* layout = new QVBoxLayout(box);
+    layout->addLayout(form);
+    layout->addWidget(experts_box);
+    layout->addStretch();
+    auto* dock = addDock(box, tr("Setup"), "dock_setup", Qt::LeftDockWidgetArea);
+    splitDockWidget(dock, findChild<QDockWidget*>("dock_hyperparameters"), Qt::Vertical);
+
+    // A new preset resets the choices to what it says.
+    connect(preset_, &QComboBox::currentTextChanged, this, [this](const QString& preset) {
+        const QSignalBlocker b1(method_), b2(mode_), b3(ipc_);
+        const QString method = preset_value(preset, "method", "mtt");
+        method_->setCurrentIndex(std::max(0, method_->findData(method)));
+        const QString default_mode = method == "tesla" ? "tesla" : "unrolled";
+        mode_->setCurrentText(preset_value(preset, "gradient_mode", default_mode));
+        ipc_->setValue(preset_value(preset, "ipc", "10").toInt());
+        pre_run_edits_.clear();
+        applySetup();
+    });
+    connect(data_kind_, &QComboBox::activated, this, [this](int index) { chooseData(data_kind_->itemData(index).toString()); });
+    connect(data_spec_, &QLineEdit::editingFinished, this, [this] {
+        if (data_spec_->isModified()) applySetup();
+        data_spec_->setModified(false);
+    });
+    connect(method_, &QComboBox::currentIndexChanged, this, [this] {
+        const QString method = method_->currentData().toString();
+        const QSignalBlocker block(mode_);
+        // Each method's own gradient; the user can still pick any mode afterwards.
+        if (method == "tesla") mode_->setCurrentText("tesla");
+        else if (mode_->currentText() == "tesla") mode_->setCurrentText("unrolled");
+        applySetup();
+    });
+    connect(mode_, &QComboBox::currentTextChanged, this, [this] {
+        if (worker_->hasRun()) {
+            // Mid-run the gradient mode is a hyperparameter like any other.
+            panel_->setFieldText("gradient_mode", mode_->currentText());
+            panel_->apply();
+        } else {
+            applySetup();
+        }
+    });
+    connect(ipc_, &QSpinBox::editingFinished, this, &MainWindow::applySetup);
+    connect(experts_dir_, &QLineEdit::editingFinished, this, [this] {
+        if (experts_dir_->isModified()) applySetup();
+        experts_dir_->setModified(false);
+    });
+    connect(choose, &QPushButton::clicked, this, [this] {
+        const QString dir = QFileDialog::getExistingDirectory(this, tr("Expert trajectories folder"), experts_dir_->text());
+        if (dir.isEmpty()) return;
+        experts_dir_->setText(dir);
+        applySetup();
+    });
+    connect(train, &QPushButton::clicked, this, [this] {
+        applySetup();
+        worker_->trainExperts();
+    });
+}
+
+void MainWindow::chooseData(const QString& kind) {
+    if (kind == "fashion-mnist") {
+        data_spec_->setText("fashion-mnist");
+    } else if (kind == "preset") {
+        data_spec_->clear();
+    } else {
+        const QString dir = QFileDialog::getExistingDirectory(
+            this, kind == "folder" ? tr("Image folder (one subfolder per class)") : tr("Folder with the CIFAR binary files"));
+        if (dir.isEmpty()) return;
+        data_spec_->setText(kind + ':' + dir);
+    }
+    applySetup();
+}
+
+void MainWindow::buildActions() {
+    auto make = [this](const QString& name, const QString& text, const QKeySequence& key, const QString& tip) {
+        auto* a = new QAction(text, this);
+        a->setObjectName(name);
+        if (!key.isEmpty()) a->setShortcut(key);
+        a->setToolTip(tip.isEmpty() ? text : tip + QStringLiteral(" (%1)").arg(key.toString(QKeySequence::NativeText)));
+        a->setStatusTip(tip);
+        return a;
+    };
+    auto* start = make("start", tr("&Start"), QKeySequence(Qt::CTRL | Qt::Key_R), tr("Start a new run (experts are trained first if missing)"));
+    auto* pause = make("pause", tr("&Pause"), QKeySequence(Qt::CTRL | Qt::Key_P), tr("Pause after the current step"));
+    auto* resume = make("resume", tr("Res&ume"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P), tr("Continue the paused run"));
+    auto* step = make("step", tr("Step &once"), QKeySequence(Qt::Key_F10), tr("Perform one iteration, then pause"));
+    auto* stop = make("stop", tr("S&top"), QKeySequence(Qt::CTRL | Qt::Key_Period), tr("End the run; its images stay for export"));
+    auto* evaluate = make("evaluate", tr("&Evaluate now"), QKeySequence(Qt::Key_F9), tr("Train fresh networks on the synthetic set and test them"));
+    auto* train = make("train_experts", tr("&Train missing experts"), {}, tr("Generate the expert trajectories the setup needs"));
+    auto* export_grid = make("export_grid", tr("Export image &grid…"), QKeySequence(Qt::CTRL | Qt::Key_E), tr("Save the grid as one PNG"));
+    auto* export_folders = make("export_folders", tr("Export images to &class folders…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
+                                tr("Save every synthetic image as a PNG in a folder per class"));
+    auto* open_preset = make("open_preset", tr("&Open preset file…"), QKeySequence::Open, tr("Start from a preset file of your own"));
+    auto* open_run = make("open_run", tr("Open saved &run…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
+                          tr("Continue a run from its checkpoint (.dckpt)"));
+    auto* quit = make("quit", tr("&Quit"), QKeySequence::Quit, tr("Quit Distillery"));
+    auto* zoom_in = make("zoom_in", tr("Zoom &in"), QKeySequence::ZoomIn, tr("Larger synthetic images"));
+    auto* zoom_out = make("zoom_out", tr("Zoom &out"), QKeySequence::ZoomOut, tr("Smaller synthetic images"));
+    auto* reset_layout = make("reset_layout", tr("&Reset layout"), {}, tr("Put every view back where it started"));
+    auto* about = make("about", tr("&About Distillery"), {}, {});
+    start->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+    pause->setIcon(style()->standardIcon(QStyle::SP_MediaPause));
+    resume->setIcon(style()->standardIcon(QStyle::SP_MediaSeekForward));
+    step->setIcon(style()->standardIcon(QStyle::SP_MediaSkipForward));
+    stop->setIcon(style()->standardIcon(QStyle::SP_MediaStop));
+    export_grid->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+
+    connect(start, &QAction::triggered, this, [this] {
+        applySetup();
+        loss_->clear();
+        lr_->clear();
+        recent_seconds_.clear();
+        worker_->start();
+    });
+    connect(pause, &QAction::triggered, worker_, &RunWorker::pause);
+    connect(resume, &QAction::triggered, worker_, &RunWorker::resume);
+    connect(step, &QAction::triggered, this, [this] {
+        if (!worker_->hasRun()) {
+            applySetup();
+            loss_->clear();
+            lr_->clear();
+        }
+        worker_->stepOnce();
+    });
+    connect(stop, &QAction::triggered, worker_, &RunWorker::stop);
+    connect(evaluate, &QAction::triggered, worker_, &RunWorker::requestEvaluation);
+    connect(train, &QAction::triggered, this, [this] {
+        applySetup();
+        worker_->trainExperts();
+    });
+    connect(export_grid, &QAction::triggered, this, &MainWindow::exportGridInteractive);
+    connect(export_folders, &QAction::triggered, this, &MainWindow::exportFoldersInteractive);
+    connect(open_preset, &QAction::triggered, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Preset file"), {}, tr("Presets (*.preset);;All files (*)"));
+        if (file.isEmpty()) return;
+        if (preset_->findText(file) < 0) preset_->addItem(file);
+        preset_->setCurrentText(file);
+    });
+    connect(open_run, &QAction::triggered, this, [this] {
+        const QString file = QFileDialog::getOpenFileName(this, tr("Saved run"), checkpoint_label_->toolTip(),
+                                                          tr("Distillery checkpoints (*.dckpt);;All files (*)"));
+        if (!file.isEmpty()) openRun(file);
+    });
+    connect(quit, &QAction::triggered, this, &QWidget::close);
+    connect(zoom_in, &QAction::triggered, grid_, &ImageGridView::zoomIn);
+    connect(zoom_out, &QAction::triggered, grid_, &ImageGridView::zoomOut);
+    connect(reset_layout, &QAction::triggered, this, [this] { restoreState(default_layout_); });
+    connect(about, &QAction::triggered, this, [this] {
+        QMessageBox::about(this, tr("About Distillery"),
+                           tr("<b>Distillery</b> %1<br>Dataset distillation by trajectory matching: MTT, TESLA, DATM "
+                              "and an exact constant-memory gradient, live.")
+                               .arg(QApplication::applicationVersion()));
+    });
+
+    auto* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(open_preset);
+    file->addAction(open_run);
+    file->addSeparator();
+    file->addAction(export_grid);
+    file->addAction(export_folders);
+    file->addSeparator();
+    file->addAction(quit);
+    auto* run = menuBar()->addMenu(tr("&Run"));
+    for (auto* a : {start, pause, resume, step, stop}) run->addAction(a);
+    run->addSeparator();
+    run->addAction(train);
+    run->addAction(evaluate);
+    auto* view = menuBar()->addMenu(tr("&View"));
+    view->addAction(zoom_in);
+    view->addAction(zoom_out);
+    view->addSeparator();
+    for (auto* dock : findChildren<QDockWidget*>()) view->addAction(dock->toggleViewAction());
+    view->addSeparator();
+    view->addAction(reset_layout);
+    menuBar()->addMenu(tr("&Help"))->addAction(about);
+
+    auto* bar = addToolBar(tr("Run"));
+    bar->setObjectName("toolbar_run");
+    for (auto* a : {start, pause, resume, step, stop}) bar->addAction(a);
+    bar->addSeparator();
+    bar->addAction(evaluate);
+    bar->addAction(export_grid);
+    bar->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+
+    state_label_ = new QLabel;
+    run_label_ = new QLabel;
+    device_label_ = new QLabel;
+    statusBar()->addWidget(state_label_);
+    statusBar()->addWidget(run_label_, 1);
+    checkpoint_label_ = new QLabel;
+    statusBar()->addPermanentWidget(checkpoint_label_);
+    statusBar()->addPermanentWidget(device_label_);
+}
+
+void MainWindow::openRun(const QString& checkpoint) {
+    if (state_ == WorkerState::Running || state_ == WorkerState::Paused) {
+        appendLog(tr("Stop the current run before opening another one."));
+        return;
+    }
+    worker_->openRun(checkpoint);
+}
+
+QAction* MainWindow::action(const QString& name) const { return findChild<QAction*>(name); }
+
+void MainWindow::connectWorker() {
+    // Every worker signal crosses threads, so Qt queues it: these run on the UI thread.
+    connect(worker_, &RunWorker::stateChanged, this, &MainWindow::onState);
+    connect(worker_, &RunWorker::message, this, &MainWindow::appendLog);
+    connect(worker_, &RunWorker::setupReady, this,
+            [this](const QString& summary, const QString& device, const QString& dir, int have, int wanted) {
+                if (!summary.isEmpty()) data_summary_->setText(summary);
+                if (!device.isEmpty()) device_label_->setText(device == "cpu" ? tr("CPU") : tr("GPU (%1)").arg(device));
+                experts_label_->setText(have >= wanted
+                                            ? tr("%1 of %2 experts ready in %3").arg(have).arg(wanted).arg(dir)
+                                            : tr("%1 of %2 experts in %3: Start trains the missing ones").arg(have).arg(wanted).arg(dir));
+                progress_->setValue(have >= wanted ? progress_->maximum() : progress_->value());
+                setup_ready_ = true;
+            });
+    connect(worker_, &RunWorker::expertProgress, this, [this](qint64 done, qint64 total, double eta, const QString& detail) {
+        progress_->setValue(total > 0 ? static_cast<int>(1000 * done / total) : 0);
+        progress_label_->setText(tr("%1 · ETA %2").arg(detail, duration(eta)));
+    });
+    connect(worker_, &RunWorker::runStarted, this, [this](qint64 total, const QString& kind) {
+        total_ = total;
+        iteration_ = 0;
+        loss_->clear();
+        lr_->clear();
+        memory_->setMemoryKind(kind);
+        recent_seconds_.clear();
+        appendLog(tr("Run started: %1 iterations").arg(total));
+    });
+    connect(worker_, &RunWorker::stepsReady, this, &MainWindow::onSteps);
+    connect(worker_, &RunWorker::imagesReady, this, [this](const SyntheticImages& images) {
+        images_ = images;
+        grid_->setImages(images);
+        soft_->setImages(images);
+        action("export_grid")->setEnabled(true);
+        action("export_folders")->setEnabled(true);
+    });
+    connect(worker_, &RunWorker::hyperparametersChanged, panel_, &HyperparameterPanel::setValues);
+    connect(worker_, &RunWorker::evaluationReady, this, [this](const EvalPoint& e, const QString&) { loss_->addEvaluation(e); });
+    connect(worker_, &RunWorker::sweepPoint, this, [this](const MemoryPoint& p, int done, int total) {
+        memory_->addSweepPoints({p});
+        memory_->setSweepProgress(done, total);
+    });
+    connect(worker_, &RunWorker::sweepFinished, this, [this] { memory_->setSweepRunning(false); });
+    connect(worker_, &RunWorker::checkpointSaved, this, [this](const QString& path, qint64 iteration) {
+        checkpoint_label_->setText(tr("Saved at %1").arg(iteration));
+        checkpoint_label_->setToolTip(path);
+    });
+}
+
+void MainWindow::onState(int state, const QString& text) {
+    state_ = static_cast<WorkerState>(state);
+    state_label_->setText(text);
+    const bool running = state_ == WorkerState::Running, paused = state_ == WorkerState::Paused;
+    const bool long_job = state_ == WorkerState::TrainingExperts || state_ == WorkerState::Busy || state_ == WorkerState::Loading;
+    action("start")->setEnabled(!running && !paused && !long_job);
+    action("pause")->setEnabled(running || long_job);
+    action("resume")->setEnabled(paused);
+    action("step")->setEnabled(!running && !long_job);
+    action("stop")->setEnabled(running || paused || long_job);
+    action("evaluate")->setEnabled(worker_->hasRun() && !long_job);
+    action("train_experts")->setEnabled(!running && !long_job);
+    action("export_grid")->setEnabled(!images_.isEmpty());
+    action("export_folders")->setEnabled(!images_.isEmpty());
+    // What shapes the synthetic set is fixed while a run goes on.
+    for (QWidget* w : std::initializer_list<QWidget*>{preset_, data_kind_, data_spec_, method_, ipc_, experts_dir_})
+        w->setEnabled(!running && !paused && !long_job);
+    if (!running && !paused) panel_->setValues(worker_->hyperparameters());
+    if (state_ == WorkerState::TrainingExperts) progress_->setValue(0);
+    updateStatus();
+}
+
+void MainWindow::onSteps(const QVector<StepPoint>& steps, const QVector<ChangeMark>& changes, qint64 total) {
+    loss_->addSteps(steps);
+    loss_->setChanges(changes);
+    lr_->addSteps(steps);
+    lr_->setChanges(changes);
+    memory_->addSteps(steps);
+    for (const auto& s : steps) {
+        recent_seconds_.append(s.seconds);
+        if (!s.updated) appendLog(tr("Iteration %1: update skipped").arg(s.iteration));
+    }
+    if (recent_seconds_.size() > 20) recent_seconds_.remove(0, recent_seconds_.size() - 20);
+    if (!steps.isEmpty()) iteration_ = steps.back().iteration + 1;
+    total_ = total;
+    updateStatus();
+}
+
+void MainWindow::updateStatus() {
+    if (total_ <= 0) {
+        run_label_->clear();
+        return;
+    }
+    QString text = tr("Iteration %1 / %2").arg(iteration_).arg(total_);
+    if (!recent_seconds_.isEmpty()) {
+        const double mean = std::accumulate(recent_seconds_.begin(), recent_seconds_.end(), 0.0) / recent_seconds_.size();
+        text += tr(" · %1 it/s · ETA %2").arg(mean > 0 ? 1.0 / mean : 0.0, 0, 'f', 2).arg(duration(mean * (total_ - iteration_)));
+    }
+    run_label_->setText(text);
+}
+
+QString MainWindow::statusText() const { return state_label_->text() + QStringLiteral(" · ") + run_label_->text(); }
+
+void MainWindow::appendLog(const QString& line) {
+    const QString stamped = QTime::currentTime().toString("HH:mm:ss ") + line;
+    log_lines_ << stamped;
+    log_view_->appendPlainText(stamped);
+    statusBar()->showMessage(line, 8000);
+}
+
+RunSetup MainWindow::currentSetup() const {
+    RunSetup setup;
+    setup.preset = preset_->currentText();
+    setup.overrides = options_.overrides;
+    const QString spec = data_spec_->text().trimmed();
+    if (!spec.isEmpty()) setup.overrides << "dataset=" + spec;
+    const QString method = method_->currentData().toString();
+    if (method != preset_value(setup.preset, "method", "mtt")) {
+        // The method's defaults where they differ from the preset's method.
+        setup.overrides << "method=" + method;
+        if (method == "mtt") setup.overrides << "label_mode=hard" << "pix_init=real" << "sequential_generation=false";
+        if (method == "tesla") setup.overrides << "label_mode=teacher" << "pix_init=real" << "sequential_generation=false";
+        if (method == "datm") {
+            const int max_start = preset_value(setup.preset, "max_start_epoch", "20").toInt();
+            const int iterations = preset_value(setup.preset, "Iteration", "5000").toInt();
+            setup.overrides << "label_mode=learned" << "pix_init=correct" << "sequential_generation=true"
+                            << QStringLiteral("current_max_start_epoch=%1").arg(std::max(1, max_start / 2))
+                            << QStringLiteral("expansion_end_epoch=%1").arg(std::max(1, iterations / 2));
+        }
+    }
+    setup.overrides << "gradient_mode=" + mode_->currentText() << QStringLiteral("ipc=%1").arg(ipc_->value());
+    setup.overrides << pre_run_edits_;
+    setup.experts_dir = experts_dir_->text().trimmed();
+    setup.runs_dir = options_.runs_dir;
+    return setup;
+}
+
+void MainWindow::applySetup() {
+    if (worker_->hasRun() && (state_ == WorkerState::Running || state_ == WorkerState::Paused)) return;
+    try {
+        worker_->prepare(currentSetup());
+        panel_->setValues(worker_->hyperparameters());
+    } catch (const std::exception& e) {
+        appendLog(tr("Setup refused: %1").arg(qs(e.what())));
+        QMessageBox::warning(this, tr("Setup"), qs(e.what()));
+    }
+}
+
+QString MainWindow::exportGrid(const QString& path, int scale) {
+    const QString problem = ui::exportGridPng(images_, path, scale);
+    appendLog(problem.isEmpty() ? tr("Image grid written to %1").arg(path) : tr("Export failed: %1").arg(problem));
+    return problem;
+}
+
+QString MainWindow::exportClassFolders(const QString& dir, int scale) {
+    int written = 0;
+    const QString problem = ui::exportClassFolders(images_, dir, scale, &written);
+    appendLog(problem.isEmpty() ? tr("%1 images written to class folders in %2").arg(written).arg(dir)
+                                : tr("Export failed after %1 images: %2").arg(written).arg(problem));
+    return problem;
+}
+
+void MainWindow::exportGridInteractive() {
+    QSettings settings;
+    bool ok = false;
+    const int scale = QInputDialog::getInt(this, tr("Export image grid"), tr("Scale (pixels per image pixel):"),
+                                           settings.value("export/scale", 4).toInt(), 1, 64, 1, &ok);
+    if (!ok) return;
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export image grid"), QDir(settings.value("export/dir", QDir::homePath()).toString()).filePath("synthetic_grid.png"),
+        tr("PNG images (*.png)"));
+    if (path.isEmpty()) return;
+    settings.setValue("export/scale", scale);
+    settings.setValue("export/dir", QFileInfo(path).absolutePath());
+    const QString problem = exportGrid(path.endsWith(".png", Qt::CaseInsensitive) ? path : path + ".png", scale);
+    if (!problem.isEmpty()) QMessageBox::warning(this, tr("Export image grid"), problem);
+}
+
+void MainWindow::exportFoldersInteractive() {
+    QSettings settings;
+    bool ok = false;
+    const int scale = QInputDialog::getInt(this, tr("Export images"), tr("Scale (pixels per image pixel):"),
+                                           settings.value("export/scale", 1).toInt(), 1, 64, 1, &ok);
+    if (!ok) return;
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for the class folders"),
+                                                          settings.value("export/dir", QDir::homePath()).toString());
+    if (dir.isEmpty()) return;
+    settings.setValue("export/dir", dir);
+    const QString problem = exportClassFolders(dir, scale);
+    if (!problem.isEmpty()) QMessageBox::warning(this, tr("Export images"), problem);
+}
+
+QStringList MainWindow::saveScreenshots(const QString& dir) {
+    QDir().mkpath(dir);
+    grid_->refreshNow();
+    loss_->refreshNow();
+    lr_->refreshNow();
+    memory_->refreshNow();
+    soft_->refreshNow();
+    QStringList written;
+    const auto save = [&](QWidget* w, const QString& name) {
+        const QString path = QDir(dir).filePath(name + ".png");
+        if (w->grab().save(path)) written << path;
+    };
+    save(this, "workbench");
+    save(grid_, "image_grid");
+    save(loss_, "loss");
+    save(lr_, "learning_rate");
+    save(memory_, "memory");
+    save(soft_, "soft_labels");
+    save(panel_, "hyperparameters");
+    return written;
+}
+
+void MainWindow::restoreSettings(const StartOptions& options) {
+    QSettings settings;
+    const QSignalBlocker b1(preset_), b2(method_), b3(mode_), b4(ipc_);
+    QString preset = options.preset;
+    if (preset.isEmpty() && options.remember) preset = settings.value("setup/preset").toString();
+    if (preset.isEmpty()) preset = "quick";
+    if (preset_->findText(preset) < 0) preset_->addItem(preset);
+    preset_->setCurrentText(preset);
+    const bool from_settings = options.remember && options.preset.isEmpty();
+    QString spec = options.dataset;
+    if (spec.isEmpty() && from_settings) spec = settings.value("setup/dataset").toString();
+    data_spec_->setText(spec);
+    const QString method = from_settings ? settings.value("setup/method", preset_value(preset, "method", "mtt")).toString()
+                                         : preset_value(preset, "method", "mtt");
+    method_->setCurrentIndex(std::max(0, method_->findData(method)));
+    const QString mode = preset_value(preset, "gradient_mode", method == "tesla" ? "tesla" : "unrolled");
+    mode_->setCurrentText(from_settings ? settings.value("setup/mode", mode).toString() : mode);
+    const int ipc = preset_value(preset, "ipc", "10").toInt();
+    ipc_->setValue(from_settings ? settings.value("setup/ipc", ipc).toInt() : ipc);
+    experts_dir_->setText(options.experts_dir);
+    if (!options.remember) {
+        resize(1400, 900);
+        return;
+    }
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1400, 900);
+    restoreState(settings.value("window/state").toByteArray());
+    grid_->setZoom(settings.value("view/zoom", grid_->zoom()).toInt());
+}
+
+void MainWindow::saveSettings() {
+    if (!options_.remember) return;
+    QSettings settings;
+    settings.setValue("window/geometry", saveGeometry());
+    settings.setValue("window/state", saveState());
+    settings.setValue("setup/preset", preset_->currentText());
+    settings.setValue("setup/dataset", data_spec_->text());
+    settings.setValue("setup/method", method_->currentData());
+    settings.setValue("setup/mode", mode_->currentText());
+    settings.setValue("setup/ipc", ipc_->value());
+    settings.setValue("view/zoom", grid_->zoom());
+}
+
+void MainWindow::closeEvent(QCloseEvent* event) {
+    if ((state_ == WorkerState::Running || state_ == WorkerState::Paused) && options_.remember) {
+        const auto answer = QMessageBox::question(
+            this, tr("Quit Distillery"), tr("A run is in progress. Quit anyway? Export its images first to keep them."));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
+    saveSettings();
+    worker_->stop();
+    event->accept();
+}
+
+}  // namespace distillery::ui

@@ -1,0 +1,730 @@
+#include "workbench/run_worker.h"
+
+#include <torch/torch.h>
+
+#include <QDateTime>
+#include <QDir>
+#include <QFileInfo>
+#include <QMutexLocker>
+#include <QStandardPaths>
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+
+#include "common/error.h"
+#include "common/runtime.h"
+#include "distill/checkpoint.h"
+#include "distill/run.h"
+#include "eval/evaluate.h"
+#include "expert/expert_trainer.h"
+#include "expert/trajectory.h"
+
+namespace distillery::ui {
+namespace {
+
+QString qs(const std::string& s) { return QString::fromStdString(s); }
+std::string ss(const QString& s) { return s.toStdString(); }
+
+StepPoint to_point(const StepRecord& r) {
+    StepPoint p;
+    p.iteration = r.iteration;
+    p.loss = r.loss;
+    p.lr = r.lr;
+    p.start_epoch = r.start_epoch;
+    p.syn_steps = r.syn_steps;
+    p.mode = qs(r.mode);
+    p.seconds = r.seconds;
+    p.peak_bytes = r.peak_bytes;
+    p.updated = r.updated;
+    return p;
+}
+
+// The synthetic set as the views show it: back in pixel space, clamped, with its labels.
+SyntheticImages to_display(const DistillRun& run) {
+    const auto& data = run.data();
+    const auto pixels = data.transform.to_pixels(run.images()).clamp(0, 1).to(torch::kFloat32).contiguous().cpu();
+    const auto classes = run.hard_labels().to(torch::kInt32).contiguous();
+    auto labels = run.label_targets();
+    if (labels.dim() == 1) labels = torch::one_hot(labels.to(torch::kInt64), data.num_classes());
+    labels = labels.to(torch::kFloat32).contiguous().cpu();
+    SyntheticImages s;
+    s.iteration = run.iteration();
+    s.count = static_cast<int>(pixels.size(0));
+    s.channels = static_cast<int>(pixels.size(1));
+    s.height = static_cast<int>(pixels.size(2));
+    s.width = static_cast<int>(pixels.size(3));
+    s.pixels = QVector<float>(pixels.data_ptr<float>(), pixels.data_ptr<float>() + pixels.numel());
+    s.classes = QVector<int>(classes.data_ptr<int>(), classes.data_ptr<int>() + classes.numel());
+    s.num_classes = static_cast<int>(data.num_classes());
+    for (const auto& name : data.classes) s.class_names << qs(name);
+    s.label_probs = QVector<float>(labels.data_ptr<float>(), labels.data_ptr<float>() + labels.numel());
+    s.label_kind = qs(to_string(run.config().labels));
+    return s;
+}
+
+// The keys the hyperparameter panel shows; all of them can change between two steps.
+const QStringList& panel_keys() {
+    static const QStringList keys = {"lr_img",          "lr_lr",
+                                     "lr_y",            "syn_steps",
+                                     "expert_epochs",   "min_start_epoch",
+                                     "max_start_epoch", "current_max_start_epoch",
+                                     "expansion_end_epoch", "batch_syn",
+                                     "threshold",       "lr_floor",
+                                     "gradient_mode",   "Iteration",
+                                     "eval_it"};
+    return keys;
+}
+
+QMap<QString, QString> panel_values(const DistillConfig& c) {
+    QMap<QString, QString> values;
+    for (const auto& key : panel_keys()) values.insert(key, qs(c.get(ss(key))));
+    return values;
+}
+
+}  // namespace
+
+Settings RunSetup::settings() const {
+    Settings s = settings_text.isEmpty() ? load_preset(ss(preset)) : Settings::parse(ss(settings_text), "the saved run");
+    for (const auto& a : overrides) s.assign(ss(a));
+    return s;
+}
+
+QString describe(WorkerState s) {
+    switch (s) {
+    case WorkerState::Idle: return RunWorker::tr("Idle");
+    case WorkerState::Loading: return RunWorker::tr("Loading data");
+    case WorkerState::TrainingExperts: return RunWorker::tr("Training experts");
+    case WorkerState::Ready: return RunWorker::tr("Ready");
+    case WorkerState::Running: return RunWorker::tr("Running");
+    case WorkerState::Paused: return RunWorker::tr("Paused");
+    case WorkerState::Finished: return RunWorker::tr("Finished");
+    case WorkerState::Busy: return RunWorker::tr("Busy");
+    }
+    return {};
+}
+
+RunWorker::RunWorker(QObject* parent) : QThread(parent) {
+    qRegisterMetaType<StepPoint>();
+    qRegisterMetaType<ChangeMark>();
+    qRegisterMetaType<EvalPoint>();
+    qRegisterMetaType<MemoryPoint>();
+    qRegisterMetaType<SyntheticImages>();
+    qRegisterMetaType<QVector<StepPoint>>();
+    qRegisterMetaType<QVector<ChangeMark>>();
+    qRegisterMetaType<QMap<QString, QString>>();
+    next_settings_ = setup_.settings();
+}
+
+RunWorker::~RunWorker() {
+    {
+        QMutexLocker lock(&mutex_);
+        abort_ = true;
+        cancel_ = true;
+        wake_.wakeOne();
+    }
+    wait();
+}
+
+void RunWorker::prepare(const RunSetup& setup) {
+    const Settings s = setup.settings();  // throws on a bad preset before anything is queued
+    QMutexLocker lock(&mutex_);
+    setup_ = setup;
+    next_settings_ = s;
+    jobs_.append({Request::Prepare, setup, {}, {}});
+    if (!isRunning()) QThread::start(QThread::LowPriority);
+    wake_.wakeOne();
+}
+
+void RunWorker::trainExperts() {
+    QMutexLocker lock(&mutex_);
+    cancel_ = false;
+    jobs_.append({Request::TrainExperts, setup_, {}, {}});
+    if (!isRunning()) QThread::start(QThread::LowPriority);
+    wake_.wakeOne();
+}
+
+void RunWorker::start() {
+    QMutexLocker lock(&mutex_);
+    cancel_ = false;
+    paused_ = false;
+    jobs_.append({Request::Start, setup_, {}, {}});
+    if (!isRunning()) QThread::start(QThread::LowPriority);
+    wake_.wakeOne();
+}
+
+void RunWorker::pause() {
+    QMutexLocker lock(&mutex_);
+    if (!running_) {
+        cancel_ = true;  // a long job (experts, sweep, evaluation) stops at its next safe point
+        return;
+    }
+    paused_ = true;
+    wake_.wakeOne();
+}
+
+void RunWorker::resume() {
+    QMutexLocker lock(&mutex_);
+    if (!running_ || !run_) return;
+    paused_ = false;
+    cancel_ = false;
+    wake_.wakeOne();
+}
+
+void RunWorker::stepOnce() {
+    QMutexLocker lock(&mutex_);
+    cancel_ = false;
+    paused_ = true;
+    jobs_.append({Request::StepOnce, setup_, {}, {}});
+    if (!isRunning()) QThread::start(QThread::LowPriority);
+    wake_.wakeOne();
+}
+
+void RunWorker::stop() {
+    QMutexLocker lock(&mutex_);
+    cancel_ = true;
+    jobs_.clear();
+    if (running_) {
+        running_ = false;
+        paused_ = false;
+    }
+    wake_.wakeOne();
+}
+
+void RunWorker::requestSweep(const QStringList& modes, const QVector<int>& steps) {
+    QMutexLocker lock(&mutex_);
+    cancel_ = false;
+    jobs_.append({Request::Sweep, setup_, modes, steps});
+    if (!isRunning()) QThread::start(QThread::LowPriority);
+    wake_.wakeOne();
+}
+
+void RunWorker::openRun(const QString& checkpoint) {
+    QMutexLocker lock(&mutex_);
+    cancel_ = false;
+    jobs_.append({Request::OpenRun, setup_, {}, {}, checkpoint});
+    if (!isRunning()) QThread::start(QThread::LowPriority);
+    wake_.wakeOne();
+}
+
+void RunWorker::setCheckpointEvery(int every) {
+    QMutexLocker lock(&mutex_);
+    checkpoint_every_ = std::max(0, every);
+}
+
+QString RunWorker::checkpointPath() const {
+    QMutexLocker lock(&mutex_);
+    return run_ ? checkpoint_path_ : QString();
+}
+
+void RunWorker::requestEvaluation() {
+    QMutexLocker lock(&mutex_);
+    cancel_ = false;
+    jobs_.append({Request::Evaluate, setup_, {}, {}});
+    if (!isRunning()) QThread::start(QThread::LowPriority);
+    wake_.wakeOne();
+}
+
+QString RunWorker::setHyperparameter(const QString& key, const QString& value) {
+    std::shared_ptr<DistillRun> run;
+    {
+        QMutexLocker lock(&mutex_);
+        run = run_;
+        if (!run) {
+            // No run yet: check the value against the next run's settings, then keep it there.
+            Settings candidate = next_settings_;
+            candidate.set(ss(key), ss(value));
+            try {
+                DistillConfig::from_settings(candidate, candidate.text("dataset", "fashion-mnist"));
+            } catch (const std::exception& e) {
+                return qs(e.what());
+            }
+            next_settings_ = candidate;
+            setup_.overrides << key + '=' + value;
+            return {};
+        }
+    }
+    // The run validates under its own short lock; it never waits for a step to finish.
+    const QString problem = qs(run->set(ss(key), ss(value)));
+    if (problem.isEmpty()) Q_EMIT message(tr("%1 = %2 takes effect at the next step").arg(key, value));
+    return problem;
+}
+
+QMap<QString, QString> RunWorker::hyperparameters() const {
+    QMutexLocker lock(&mutex_);
+    if (run_) return panel_values(run_->config());
+    try {
+        return panel_values(DistillConfig::from_settings(next_settings_, next_settings_.text("dataset", "fashion-mnist")));
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
+QString RunWorker::engineValue(const QString& key) const {
+    QMutexLocker lock(&mutex_);
+    return run_ ? qs(run_->config().get(ss(key))) : QString();
+}
+
+WorkerState RunWorker::state() const {
+    QMutexLocker lock(&mutex_);
+    return state_;
+}
+
+qint64 RunWorker::iteration() const {
+    QMutexLocker lock(&mutex_);
+    return iteration_;
+}
+
+bool RunWorker::hasRun() const {
+    QMutexLocker lock(&mutex_);
+    return run_ != nullptr;
+}
+
+void RunWorker::setEmitIntervals(int steps_ms, int images_ms) {
+    QMutexLocker lock(&mutex_);
+    steps_interval_ms_ = steps_ms;
+    images_interval_ms_ = images_ms;
+}
+
+bool RunWorker::cancelled() const {
+    QMutexLocker lock(&mutex_);
+    return abort_ || cancel_;
+}
+
+void RunWorker::setState(WorkerState s, const QString& text) {
+    {
+        QMutexLocker lock(&mutex_);
+        state_ = s;
+    }
+    Q_EMIT stateChanged(static_cast<int>(s), text.isEmpty() ? describe(s) : text);
+}
+
+void RunWorker::run() {
+    init_runtime(0);
+    for (;;) {
+        Job job;
+        bool step = false, resumed = false;
+        {
+            QMutexLocker lock(&mutex_);
+            while (!abort_ && jobs_.isEmpty() && !(running_ && !paused_)) {
+                // Entering the wait after a run was paused or stopped: say so once.
+                if (run_ && state_ == WorkerState::Running) {
+                    const bool finished = !running_ && run_->iteration() >= run_->config().iterations;
+                    lock.unlock();
+                    publishSteps(true);
+                    publishImages();
+                    saveCheckpoint();
+                    setState(running_ ? WorkerState::Paused : (finished ? WorkerState::Finished : WorkerState::Ready));
+                    lock.relock();
+                    continue;
+                }
+                wake_.wait(&mutex_);
+            }
+            if (abort_) return;
+            if (!jobs_.isEmpty()) job = jobs_.takeFirst();
+            else step = true;
+            resumed = step && state_ != WorkerState::Running;
+        }
+        try {
+            if (resumed) setState(WorkerState::Running);  // a paused or opened run continues
+            if (step) stepRun();
+            else execute(job);
+        } catch (const std::exception& e) {
+            {
+                QMutexLocker lock(&mutex_);
+                running_ = false;
+                paused_ = false;
+                jobs_.clear();
+            }
+            Q_EMIT message(tr("Error: %1").arg(qs(e.what())));
+            setState(data_ ? WorkerState::Ready : WorkerState::Idle, tr("Error: %1").arg(qs(e.what())));
+        }
+    }
+}
+
+void RunWorker::execute(const Job& job) {
+    switch (job.request) {
+    case Request::Prepare:
+        loadData(job.setup);
+        break;
+    case Request::TrainExperts:
+        if (ensurePrepared(false)) trainMissingExperts();
+        break;
+    case Request::Start:
+        if (!ensurePrepared(true)) return;
+        createRun();
+        {
+            QMutexLocker lock(&mutex_);
+            running_ = true;
+            paused_ = false;
+        }
+        setState(WorkerState::Running);
+        break;
+    case Request::StepOnce: {
+        bool have_run;
+        {
+            QMutexLocker lock(&mutex_);
+            have_run = run_ != nullptr && running_;
+        }
+        if (!have_run) {
+            if (!ensurePrepared(true)) return;
+            createRun();
+            QMutexLocker lock(&mutex_);
+            running_ = true;
+        }
+        {
+            QMutexLocker lock(&mutex_);
+            paused_ = true;
+            state_ = WorkerState::Running;
+        }
+        stepRun();
+        publishSteps(true);
+        publishImages();
+        setState(WorkerState::Paused);
+        break;
+    }
+    case Request::Sweep:
+        sweep(job.modes, job.steps);
+        break;
+    case Request::Evaluate:
+        evaluate();
+        break;
+    case Request::OpenRun:
+        openSavedRun(job.path);
+        break;
+    }
+}
+
+bool RunWorker::ensurePrepared(bool train_missing) {
+    RunSetup setup;
+    {
+        QMutexLocker lock(&mutex_);
+        setup = setup_;
+    }
+    if (!loadData(setup)) return false;
+    const Settings s = setup.settings();
+    const auto wanted = ExpertConfig::from_settings(s, data_->name).num_experts;
+    if (ExpertStore(ss(experts_dir_)).count() >= wanted) return true;
+    if (!train_missing) return true;
+    return trainMissingExperts();
+}
+
+bool RunWorker::loadData(const RunSetup& setup) {
+    const Settings s = setup.settings();
+    // Reload only when what defines the data changed.
+    QString key;
+    for (const char* k : {"dataset", "train_per_class", "zca", "seed"}) key += qs(s.text(k, "")) + '|';
+    const QString dir = setup.experts_dir.isEmpty() ? qs(default_experts_dir(s)) : setup.experts_dir;
+    const std::string device = resolve_device("auto");
+    if (!data_ || key != data_key_) {
+        setState(WorkerState::Loading, tr("Loading %1…").arg(qs(s.text("dataset", "fashion-mnist"))));
+        data_ = std::make_shared<PreparedData>(prepare_from_settings(s, device));
+        data_key_ = key;
+    }
+    experts_dir_ = dir;
+    const auto expert_cfg = ExpertConfig::from_settings(s, data_->name);
+    const auto have = ExpertStore(ss(dir)).count();
+    const QString summary = tr("%1: %2 training and %3 test images of %4×%5×%6, %7 classes, %8")
+                                .arg(qs(data_->name))
+                                .arg(data_->train_x.size(0))
+                                .arg(data_->test_x.size(0))
+                                .arg(data_->channels())
+                                .arg(data_->height())
+                                .arg(data_->width())
+                                .arg(data_->num_classes())
+                                .arg(qs(data_->transform.describe()));
+    Q_EMIT setupReady(summary, qs(device), dir, static_cast<int>(have), static_cast<int>(expert_cfg.num_experts));
+    bool has_run;
+    {
+        QMutexLocker lock(&mutex_);
+        has_run = run_ != nullptr;
+    }
+    if (!has_run) setState(WorkerState::Ready);
+    return true;
+}
+
+bool RunWorker::trainMissingExperts() {
+    const Settings s = [&] {
+        QMutexLocker lock(&mutex_);
+        return setup_.settings();
+    }();
+    const auto cfg = ExpertConfig::from_settings(s, data_->name);
+    setState(WorkerState::TrainingExperts,
+             tr("Training %1 experts × %2 epochs into %3").arg(cfg.num_experts).arg(cfg.train_epochs).arg(experts_dir_));
+    const auto report = generate_experts(*data_, cfg, ss(experts_dir_), [&](const Progress& p) {
+        Q_EMIT expertProgress(p.done, p.total, p.eta_s(), qs(p.detail));
+        return !cancelled();
+    });
+    const auto have = ExpertStore(ss(experts_dir_)).count();
+    Q_EMIT setupReady({}, {}, experts_dir_, static_cast<int>(have), static_cast<int>(cfg.num_experts));
+    if (report.cancelled) {
+        setState(WorkerState::Ready, tr("Expert training stopped; %1 complete experts kept").arg(have));
+        return false;
+    }
+    Q_EMIT message(tr("Experts ready: %1 in %2").arg(have).arg(experts_dir_));
+    setState(WorkerState::Ready);
+    return true;
+}
+
+void RunWorker::createRun() {
+    Settings s;
+    {
+        QMutexLocker lock(&mutex_);
+        s = next_settings_;
+    }
+    const auto cfg = DistillConfig::from_settings(s, data_->name);
+    auto run = std::make_shared<DistillRun>(data_, ss(experts_dir_), cfg);
+    {
+        QMutexLocker lock(&mutex_);
+        run_ = run;
+        iteration_ = 0;
+    }
+    run_settings_ = s;
+    {
+        // Each run its own folder, named by when it started, so no run overwrites another's.
+        QString root;
+        {
+            QMutexLocker lock(&mutex_);
+            root = setup_.runs_dir;
+        }
+        if (root.isEmpty()) root = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs";
+        const QString stamp = QDateTime::currentDateTime().toString("yyyyMMdd-hhmmss");
+        QString folder = root + '/' + qs(run->data().name) + '-' + stamp;
+        for (int n = 2; QDir(folder).exists(); ++n)
+            folder = root + '/' + qs(run->data().name) + '-' + stamp + '-' + QString::number(n);
+        QMutexLocker lock(&mutex_);
+        checkpoint_path_ = folder + "/run.dckpt";
+    }
+    saved_iteration_ = -1;
+    unsent_steps_.clear();
+    since_steps_.start();
+    since_images_.start();
+    Q_EMIT runStarted(cfg.iterations, qs(run->memory_kind()));
+    publishHyperparameters();
+    publishImages();
+}
+
+void RunWorker::stepRun() {
+    std::shared_ptr<DistillRun> run;
+    {
+        QMutexLocker lock(&mutex_);
+        run = run_;
+    }
+    if (!run) return;
+    const auto rec = run->step();
+    if (!rec.guard.empty()) {
+        // The engine rolled the step back; the run pauses so nothing more is lost, and says why.
+        {
+            QMutexLocker lock(&mutex_);
+            paused_ = true;
+        }
+        Q_EMIT message(tr("Iteration %1: %2. The run is paused at its last good state.")
+                           .arg(rec.iteration)
+                           .arg(qs(rec.guard)));
+        publishSteps(true);
+        saveCheckpoint();
+        return;
+    }
+    unsent_steps_.append(to_point(rec));
+    const auto cfg = run->config();
+    const auto done = run->iteration();
+    bool finished = false;
+    {
+        QMutexLocker lock(&mutex_);
+        iteration_ = done;
+        if (done >= cfg.iterations) {
+            running_ = false;
+            finished = true;
+        }
+    }
+    int every;
+    {
+        QMutexLocker lock(&mutex_);
+        every = checkpoint_every_;
+    }
+    if (every > 0 && done % every == 0) saveCheckpoint();
+    if (!rec.updated && rec.skip_reason != "loss above threshold")
+        Q_EMIT message(tr("Iteration %1: %2; update skipped").arg(rec.iteration).arg(qs(rec.skip_reason)));
+    publishSteps(false);
+    {
+        QMutexLocker lock(&mutex_);
+        if (since_images_.elapsed() < images_interval_ms_ && !finished) return;
+    }
+    publishImages();
+    if (!rec.updated) return;
+    if (cfg.eval_every > 0 && done % cfg.eval_every == 0 && !finished) evaluate();
+    if (finished) evaluate();
+}
+
+void RunWorker::publishSteps(bool force) {
+    int interval;
+    {
+        QMutexLocker lock(&mutex_);
+        interval = steps_interval_ms_;
+    }
+    if (unsent_steps_.isEmpty() || (!force && since_steps_.elapsed() < interval)) return;
+    std::shared_ptr<DistillRun> run;
+    {
+        QMutexLocker lock(&mutex_);
+        run = run_;
+    }
+    QVector<ChangeMark> changes;
+    for (const auto& c : run->changes()) changes.append({c.iteration, qs(c.key), qs(c.old_value), qs(c.new_value)});
+    const bool changed_now = !changes.isEmpty() && changes.back().iteration >= unsent_steps_.front().iteration;
+    Q_EMIT stepsReady(unsent_steps_, changes, run->config().iterations);
+    unsent_steps_.clear();
+    since_steps_.restart();
+    if (changed_now) publishHyperparameters();
+}
+
+void RunWorker::publishImages() {
+    std::shared_ptr<DistillRun> run;
+    {
+        QMutexLocker lock(&mutex_);
+        run = run_;
+    }
+    if (!run) return;
+    Q_EMIT imagesReady(to_display(*run));
+    since_images_.restart();
+}
+
+void RunWorker::publishHyperparameters() { Q_EMIT hyperparametersChanged(hyperparameters()); }
+
+void RunWorker::sweep(const QStringList& modes, const QVector<int>& steps) {
+    std::shared_ptr<DistillRun> run;
+    {
+        QMutexLocker lock(&mutex_);
+        run = run_;
+    }
+    if (!run) {
+        // A sweep needs a synthetic set and experts: make a run (not started) from the setup.
+        if (!ensurePrepared(true)) {
+            Q_EMIT sweepFinished();
+            return;
+        }
+        createRun();
+        QMutexLocker lock(&mutex_);
+        run = run_;
+    }
+    const WorkerState before = state();
+    setState(WorkerState::Busy, tr("Measuring memory against the number of student steps…"));
+    const int total = static_cast<int>(modes.size() * steps.size());
+    int done = 0;
+    for (const auto& mode : modes) {
+        for (const int n : steps) {
+            if (cancelled()) break;
+            const auto m = run->measure_memory(gradient_mode_from(ss(mode)), n);
+            MemoryPoint p;
+            p.mode = qs(m.mode);
+            p.syn_steps = m.syn_steps;
+            p.peak_bytes = m.peak_bytes;
+            p.seconds = m.seconds;
+            Q_EMIT sweepPoint(p, ++done, total);
+        }
+    }
+    Q_EMIT sweepFinished();
+    setState(before);
+}
+
+void RunWorker::evaluate() {
+    std::shared_ptr<DistillRun> run;
+    {
+        QMutexLocker lock(&mutex_);
+        run = run_;
+    }
+    if (!run) {
+        Q_EMIT message(tr("Nothing to evaluate yet: start a run first"));
+        return;
+    }
+    const WorkerState before = state();
+    const auto cfg = EvalConfig::from_settings(run_settings_, data_->name);
+    setState(WorkerState::Busy, tr("Evaluating: %1 networks × %2 epochs").arg(cfg.networks).arg(cfg.epochs));
+    const auto result = run->evaluate(cfg, [&](const Progress& p) {
+        Q_EMIT expertProgress(p.done, p.total, p.eta_s(), tr("evaluation: %1").arg(qs(p.detail)));
+        return !cancelled();
+    });
+    if (result.accuracies.size() == static_cast<size_t>(cfg.networks)) {
+        EvalPoint e;
+        e.iteration = run->iteration();
+        e.mean = result.mean;
+        e.std = result.std;
+        e.what = QStringLiteral("synthetic");
+        const QString summary = tr("Iteration %1: the synthetic set scores %2").arg(e.iteration).arg(qs(result.summary()));
+        Q_EMIT evaluationReady(e, summary);
+        Q_EMIT message(summary);
+    } else {
+        Q_EMIT message(tr("Evaluation stopped"));
+    }
+    setState(before);
+}
+
+void RunWorker::saveCheckpoint() {
+    std::shared_ptr<DistillRun> run;
+    QString path;
+    {
+        QMutexLocker lock(&mutex_);
+        run = run_;
+        path = checkpoint_path_;
+    }
+    if (!run || path.isEmpty() || run->iteration() == saved_iteration_) return;
+    try {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        save_checkpoint(*run, run_settings_.to_text(), ss(experts_dir_), ss(path));
+        saved_iteration_ = run->iteration();
+        Q_EMIT checkpointSaved(path, saved_iteration_);
+    } catch (const std::exception& e) {
+        // The previous checkpoint is still there (the write is atomic); the run is not touched.
+        Q_EMIT message(tr("Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.").arg(qs(e.what())));
+    }
+}
+
+void RunWorker::openSavedRun(const QString& path) {
+    CheckpointInfo info;
+    try {
+        info = read_checkpoint_info(ss(path));
+    } catch (const std::exception& e) {
+        Q_EMIT message(tr("Cannot open %1: %2").arg(path, qs(e.what())));
+        return;
+    }
+    {
+        QMutexLocker lock(&mutex_);
+        if (running_) {
+            Q_EMIT message(tr("Stop the current run before opening another one."));
+            return;
+        }
+        setup_.settings_text = qs(info.settings_text);
+        setup_.overrides.clear();
+        setup_.preset.clear();
+        setup_.experts_dir = qs(info.experts_dir);
+        next_settings_ = setup_.settings();
+    }
+    RunSetup setup;
+    {
+        QMutexLocker lock(&mutex_);
+        setup = setup_;
+    }
+    if (!loadData(setup)) return;
+    const auto run = std::shared_ptr<DistillRun>(resume_run(ss(path), data_, ss(experts_dir_)));
+    {
+        QMutexLocker lock(&mutex_);
+        run_ = run;
+        iteration_ = run->iteration();
+        running_ = run->iteration() < run->config().iterations;
+        paused_ = true;
+        checkpoint_path_ = path;  // the opened run goes on saving where it was
+    }
+    run_settings_ = setup.settings();
+    saved_iteration_ = run->iteration();
+    unsent_steps_.clear();
+    for (const auto& r : run->history()) unsent_steps_.append(to_point(r));
+    since_steps_.start();
+    since_images_.start();
+    Q_EMIT runStarted(run->config().iterations, qs(run->memory_kind()));
+    publishSteps(true);
+    publishHyperparameters();
+    publishImages();
+    Q_EMIT message(tr("Opened %1 at iteration %2 of %3").arg(path).arg(run->iteration()).arg(run->config().iterations));
+    setState(run->iteration() < run->config().iterations ? WorkerState::Paused : WorkerState::Finished);
+}
+
+}  // namespace distillery::ui

@@ -1,0 +1,161 @@
+#pragma once
+// The worker thread that owns the distillation (the pattern of Qt's Mandelbrot example): the UI
+// queues requests under a mutex and returns at once; the thread takes them between engine steps,
+// checks pause and abort between steps, and sends copies of the results as queued signals. The
+// engine's tensors never leave this thread; no LibTorch in this header.
+#include <QElapsedTimer>
+#include <QMap>
+#include <QMutex>
+#include <QStringList>
+#include <QThread>
+#include <QVector>
+#include <QWaitCondition>
+
+#include <memory>
+
+#include "config/settings.h"
+#include "widgets/run_snapshot.h"
+
+namespace distillery {
+class DistillRun;
+struct PreparedData;
+}  // namespace distillery
+
+namespace distillery::ui {
+
+// What the user chose: a preset plus the settings typed over it (dataset, method, gradient mode,
+// IPC, hyperparameters). Copied into the worker; the worker never reads the widgets.
+struct RunSetup {
+    QString preset = QStringLiteral("quick");  // an embedded preset's name or a preset file
+    QStringList overrides;                      // "key=value", applied in order after the preset
+    QString experts_dir;                        // empty: default_experts_dir() of the settings
+    // Where each run's checkpoint folder goes (<runs_dir>/<date-time>/run.dckpt); empty: the
+    // application's data folder (QStandardPaths::AppDataLocation)/runs.
+    QString runs_dir;
+    // A saved run's settings (set when a run is opened): used instead of the preset.
+    QString settings_text;
+
+    Settings settings() const;  // throws distillery::Error for an unknown preset or a bad line
+};
+
+enum class WorkerState {
+    Idle,             // nothing prepared yet
+    Loading,          // reading the data set
+    TrainingExperts,  // generating expert trajectories
+    Ready,            // data and experts there; no run yet, or the last one stopped
+    Running,
+    Paused,
+    Finished,         // the run reached its iterations; it can be exported or evaluated
+    Busy,             // a sweep or an evaluation between steps
+};
+QString describe(WorkerState s);
+
+class RunWorker : public QThread {
+    Q_OBJECT
+public:
+    explicit RunWorker(QObject* parent = nullptr);
+    ~RunWorker() override;  // aborts at the next safe point and waits for the thread
+
+    // Requests: each returns at once; the work happens on the worker thread, in order.
+    void prepare(const RunSetup& setup);  // load the data and look for experts (no training)
+    void trainExperts();                  // train the experts that are missing
+    void start();                         // a new run from the setup (data and experts first if needed), then run
+    void pause();
+    void resume();
+    void stepOnce();                      // one step, then paused (starts a run if there is none)
+    void stop();                          // ends the run after the current step; its state is kept
+    void requestSweep(const QStringList& modes, const QVector<int>& steps);
+    void requestEvaluation();
+    // Opens a checkpoint (.dckpt) saved by the workbench or the CLI: loads its data and experts
+    // and restores the run paused exactly where it was saved; resume() continues it.
+    void openRun(const QString& checkpoint);
+    // Checkpoints are written every `every` steps (0: never) and whenever the run pauses, stops,
+    // finishes or a guard trips.
+    void setCheckpointEvery(int every);
+    QString checkpointPath() const;  // the current run's checkpoint file ("" without a run)
+
+    // Validates a hyperparameter change and queues it for the next step; "" when accepted, else
+    // why not (nothing changes then). Without a run the change goes into the next run's settings.
+    QString setHyperparameter(const QString& key, const QString& value);
+    // The run's current values (or the next run's, when there is none).
+    QMap<QString, QString> hyperparameters() const;
+    // The engine's own value of a key now (for tests: "did the engine use it").
+    QString engineValue(const QString& key) const;
+
+    WorkerState state() const;
+    qint64 iteration() const;
+    bool hasRun() const;
+
+    // Engine steps are sent at most this often (ms), images at most every imagesInterval ms.
+    void setEmitIntervals(int steps_ms, int images_ms);
+
+Q_SIGNALS:
+    void stateChanged(int state, const QString& message);
+    void message(const QString& text);  // something the user should read (errors, results)
+    void setupReady(const QString& summary, const QString& device, const QString& experts_dir, int experts,
+                    int experts_wanted);
+    void expertProgress(qint64 done, qint64 total, double eta_s, const QString& detail);
+    void runStarted(qint64 total_iterations, const QString& memory_kind);
+    void stepsReady(const QVector<distillery::ui::StepPoint>& steps,
+                    const QVector<distillery::ui::ChangeMark>& changes, qint64 total_iterations);
+    void imagesReady(const distillery::ui::SyntheticImages& images);
+    void hyperparametersChanged(const QMap<QString, QString>& values);
+    void evaluationReady(const distillery::ui::EvalPoint& point, const QString& summary);
+    void sweepPoint(const distillery::ui::MemoryPoint& point, int done, int total);
+    void sweepFinished();
+    void checkpointSaved(const QString& path, qint64 iteration);
+
+protected:
+    void run() override;
+
+private:
+    enum class Request { Prepare, TrainExperts, Start, StepOnce, Sweep, Evaluate, OpenRun };
+    struct Job {
+        Request request;
+        RunSetup setup;
+        QStringList modes;
+        QVector<int> steps;
+        QString path;
+    };
+
+    void execute(const Job& job);
+    bool ensurePrepared(bool train_missing);
+    bool loadData(const RunSetup& setup);
+    bool trainMissingExperts();
+    void createRun();
+    void openSavedRun(const QString& path);
+    void saveCheckpoint();  // never throws: a failed save is reported and the run goes on
+    void stepRun();
+    void sweep(const QStringList& modes, const QVector<int>& steps);
+    void evaluate();
+    void publishSteps(bool force);
+    void publishImages();
+    void publishHyperparameters();
+    void setState(WorkerState s, const QString& text = {});
+    bool cancelled() const;  // abort, stop or pause asked for: long jobs stop at their next safe point
+
+    mutable QMutex mutex_;
+    QWaitCondition wake_;
+    // Guarded by mutex_.
+    QList<Job> jobs_;
+    bool abort_ = false, running_ = false, paused_ = false, cancel_ = false;
+    WorkerState state_ = WorkerState::Idle;
+    RunSetup setup_;                      // the setup the next run starts from
+    Settings next_settings_;              // setup_.settings() plus edits made while there is no run
+    std::shared_ptr<DistillRun> run_;     // shared so setHyperparameter can call run_->set() outside the lock
+    qint64 iteration_ = 0;
+    int steps_interval_ms_ = 100, images_interval_ms_ = 250;
+    int checkpoint_every_ = 10;
+    QString checkpoint_path_;
+
+    // The worker thread's own.
+    std::shared_ptr<PreparedData> data_;
+    QString data_key_;                    // what data_ was loaded from (reloaded when it changes)
+    QString experts_dir_;
+    Settings run_settings_;               // the settings the current run started from
+    qint64 saved_iteration_ = -1;         // the iteration of the last checkpoint written
+    QVector<StepPoint> unsent_steps_;
+    QElapsedTimer since_steps_, since_images_;
+};
+
+}  // namespace distillery::ui

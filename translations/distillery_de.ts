@@ -1,0 +1,1303 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>QObject</name>
+    <message>
+        <location filename="../app/workbench/image_export.cpp" line="53"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/image_export.cpp" line="57"/>
+        <source>%1: cannot write here (is the folder writable, is the disk full?)</source>
+        <translation>%1: Schreiben hier nicht möglich (ist der Ordner beschreibbar, ist der Datenträger voll?)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/image_export.cpp" line="62"/>
+        <source>%1: cannot replace the existing file</source>
+        <translation>%1: Die vorhandene Datei kann nicht ersetzt werden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/image_export.cpp" line="85"/>
+        <location filename="../app/workbench/image_export.cpp" line="103"/>
+        <source>There are no synthetic images to export yet</source>
+        <translation>Es gibt noch keine synthetischen Bilder zum Exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/image_export.cpp" line="86"/>
+        <location filename="../app/workbench/image_export.cpp" line="104"/>
+        <source>The scale must be between 1 and 64</source>
+        <translation>Der Maßstab muss zwischen 1 und 64 liegen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/image_export.cpp" line="108"/>
+        <source>%1: cannot create this folder</source>
+        <translation>%1: Dieser Ordner kann nicht angelegt werden</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_conversion.cpp" line="81"/>
+        <source>1 image</source>
+        <translation>1 Bild</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_conversion.cpp" line="81"/>
+        <source>%1 images</source>
+        <translation>%1 Bilder</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_conversion.cpp" line="82"/>
+        <source>Iteration %1 · %2 · %3</source>
+        <translation>Iteration %1 · %2 · %3</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_conversion.cpp" line="86"/>
+        <source>hard labels</source>
+        <translation>harte Labels</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_conversion.cpp" line="87"/>
+        <source>teacher labels (TESLA)</source>
+        <translation>Lehrer-Labels (TESLA)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_conversion.cpp" line="88"/>
+        <source>learned labels (DATM)</source>
+        <translation>gelernte Labels (DATM)</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::HyperparameterPanel</name>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="19"/>
+        <source>Gradient mode</source>
+        <translation>Gradientenmodus</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="20"/>
+        <source>unrolled: MTT&apos;s back-propagation through every student step (memory grows with N)
+tesla: TESLA&apos;s constant-memory first-order gradient
+exact: the same gradient as unrolled with constant activation memory</source>
+        <translation>unrolled: Backpropagation von MTT durch jeden Schüler-Schritt (der Speicherbedarf wächst mit N)
+tesla: Gradient erster Ordnung von TESLA mit konstantem Speicherbedarf
+exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="23"/>
+        <source>lr of images</source>
+        <translation>lr der Bilder</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="23"/>
+        <source>Step size of the synthetic images&apos; SGD (MTT: lr_img)</source>
+        <translation>Schrittweite des SGD der synthetischen Bilder (MTT: lr_img)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="24"/>
+        <source>lr of lr</source>
+        <translation>lr der lr</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="24"/>
+        <source>Step size of the learned student learning rate (lr_lr)</source>
+        <translation>Schrittweite der gelernten Lernrate des Schülers (lr_lr)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="25"/>
+        <source>lr of labels</source>
+        <translation>lr der Labels</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="25"/>
+        <source>Step size of DATM&apos;s learned label logits (lr_y)</source>
+        <translation>Schrittweite der gelernten Label-Logits von DATM (lr_y)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="26"/>
+        <source>Matching steps N</source>
+        <translation>Matching-Schritte N</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="26"/>
+        <source>Student steps on synthetic data per iteration (syn_steps)</source>
+        <translation>Schüler-Schritte auf synthetischen Daten pro Iteration (syn_steps)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="27"/>
+        <source>Expert epochs M</source>
+        <translation>Experten-Epochen M</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="27"/>
+        <source>The target is the expert M epochs after the start (expert_epochs)</source>
+        <translation>Das Ziel ist der Experte M Epochen nach dem Start (expert_epochs)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="28"/>
+        <source>Start epoch from</source>
+        <translation>Startepoche ab</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="28"/>
+        <source>Lowest start epoch drawn (min_start_epoch)</source>
+        <translation>Niedrigste gezogene Startepoche (min_start_epoch)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="29"/>
+        <source>Start epoch below</source>
+        <translation>Startepoche unter</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="29"/>
+        <source>Start epochs are drawn below this (max_start_epoch)</source>
+        <translation>Startepochen werden unterhalb dieses Werts gezogen (max_start_epoch)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="30"/>
+        <source>Window starts at</source>
+        <translation>Fenster beginnt bei</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="31"/>
+        <source>DATM: the upper bound of the start-epoch window at iteration 0 (current_max_start_epoch)</source>
+        <translation>DATM: die obere Grenze des Startepochen-Fensters bei Iteration 0 (current_max_start_epoch)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="32"/>
+        <source>Window full at iteration</source>
+        <translation>Fenster voll ab Iteration</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="33"/>
+        <source>DATM: the iteration by which the window has grown to max_start_epoch (expansion_end_epoch)</source>
+        <translation>DATM: die Iteration, bis zu der das Fenster auf max_start_epoch angewachsen ist (expansion_end_epoch)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="34"/>
+        <source>Synthetic batch</source>
+        <translation>Synthetischer Batch</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="34"/>
+        <source>Synthetic images per student step; 0 = all (batch_syn)</source>
+        <translation>Synthetische Bilder pro Schüler-Schritt; 0 = alle (batch_syn)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="35"/>
+        <source>Loss threshold</source>
+        <translation>Verlust-Schwelle</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="35"/>
+        <source>DATM: updates are skipped when the loss is above this (threshold)</source>
+        <translation>DATM: Aktualisierungen werden übersprungen, wenn der Verlust über diesem Wert liegt (threshold)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="36"/>
+        <source>lr floor</source>
+        <translation>lr-Untergrenze</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="36"/>
+        <source>The learned lr is kept at or above this; -inf = no floor (lr_floor)</source>
+        <translation>Die gelernte lr wird auf oder über diesem Wert gehalten; -inf = keine Untergrenze (lr_floor)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="37"/>
+        <source>Iterations</source>
+        <translation>Iterationen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="37"/>
+        <source>Length of the run (Iteration)</source>
+        <translation>Länge des Laufs (Iteration)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="38"/>
+        <source>Evaluate every</source>
+        <translation>Auswerten alle</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="38"/>
+        <source>Evaluate the synthetic set every this many iterations; 0 = at the end (eval_it)</source>
+        <translation>Die synthetische Menge alle so vielen Iterationen auswerten; 0 = am Ende (eval_it)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="48"/>
+        <source>Apply</source>
+        <translation>Übernehmen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="49"/>
+        <source>Validate the changed fields and apply them at the next step (Enter in a field does the same)</source>
+        <translation>Die geänderten Felder prüfen und beim nächsten Schritt übernehmen (Enter in einem Feld bewirkt dasselbe)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="50"/>
+        <source>Revert</source>
+        <translation>Zurücksetzen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="51"/>
+        <source>Show the values in effect again</source>
+        <translation>Wieder die wirksamen Werte anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="144"/>
+        <source>&lt;span style=&apos;color:#1a7f37&apos;&gt;%1 = %2: applied at the next step&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#1a7f37&apos;&gt;%1 = %2: wird beim nächsten Schritt übernommen&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="146"/>
+        <source>&lt;span style=&apos;color:#c62828&apos;&gt;%1 refused: %2&lt;/span&gt;</source>
+        <translation>&lt;span style=&apos;color:#c62828&apos;&gt;%1 abgelehnt: %2&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="147"/>
+        <source>Nothing changed</source>
+        <translation>Nichts geändert</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::ImageDetailDialog</name>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="39"/>
+        <source>0 for a one-hot label, ln K for a label spread evenly over all K classes</source>
+        <translation>0 für ein One-Hot-Label, ln K für ein gleichmäßig über alle K Klassen verteiltes Label</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="42"/>
+        <source>Trained with:</source>
+        <translation>Trainiert mit:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="43"/>
+        <source>Top label:</source>
+        <translation>Höchstes Label:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="44"/>
+        <source>Entropy:</source>
+        <translation>Entropie:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="45"/>
+        <source>Iteration:</source>
+        <translation>Iteration:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="59"/>
+        <source>Previous</source>
+        <translation>Vorheriges</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="61"/>
+        <source>The image before this one (Left arrow)</source>
+        <translation>Das Bild vor diesem (Pfeil nach links)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="62"/>
+        <source>Next</source>
+        <translation>Nächstes</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="64"/>
+        <source>The image after this one (Right arrow)</source>
+        <translation>Das Bild nach diesem (Pfeil nach rechts)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="113"/>
+        <source>Image %1 · class %2 (%3)</source>
+        <translation>Bild %1 · Klasse %2 (%3)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="119"/>
+        <source>%1 × %2 pixels, shown %3 times as large</source>
+        <translation>%1 × %2 Pixel, %3-fach vergrößert dargestellt</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="124"/>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_detail_dialog.cpp" line="125"/>
+        <source>%1 nats (uniform: %2)</source>
+        <translation>%1 nats (gleichverteilt: %2)</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::ImageGridView</name>
+    <message>
+        <location filename="../widgets/image_grid_view.cpp" line="128"/>
+        <source>%1× · Ctrl+wheel to zoom · click an image for its label</source>
+        <translation>%1× · Strg+Mausrad zum Zoomen · Bild anklicken für sein Label</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_grid_view.cpp" line="200"/>
+        <source>No synthetic images yet — start a run</source>
+        <translation>Noch keine synthetischen Bilder – starten Sie einen Lauf</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_grid_view.cpp" line="237"/>
+        <source>&lt;b&gt;Image %1&lt;/b&gt;&lt;br&gt;Class: %2&lt;br&gt;Top label: %3, %4</source>
+        <translation>&lt;b&gt;Bild %1&lt;/b&gt;&lt;br&gt;Klasse: %2&lt;br&gt;Höchstes Label: %3, %4</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::LabelDistributionPlot</name>
+    <message>
+        <location filename="../widgets/image_conversion.cpp" line="168"/>
+        <source>Probability</source>
+        <translation>Wahrscheinlichkeit</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_conversion.cpp" line="171"/>
+        <source>the image&apos;s class</source>
+        <translation>die Klasse des Bildes</translation>
+    </message>
+    <message>
+        <location filename="../widgets/image_conversion.cpp" line="174"/>
+        <source>other classes</source>
+        <translation>andere Klassen</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::LossPlotView</name>
+    <message>
+        <location filename="../widgets/loss_plot_view.cpp" line="30"/>
+        <source>Iteration</source>
+        <translation>Iteration</translation>
+    </message>
+    <message>
+        <location filename="../widgets/loss_plot_view.cpp" line="31"/>
+        <source>Matching loss</source>
+        <translation>Matching-Verlust</translation>
+    </message>
+    <message>
+        <location filename="../widgets/loss_plot_view.cpp" line="32"/>
+        <source>Test accuracy (%)</source>
+        <translation>Testgenauigkeit (%)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/loss_plot_view.cpp" line="35"/>
+        <source>loss</source>
+        <translation>Verlust</translation>
+    </message>
+    <message>
+        <location filename="../widgets/loss_plot_view.cpp" line="39"/>
+        <source>loss, smoothed</source>
+        <translation>Verlust, geglättet</translation>
+    </message>
+    <message>
+        <location filename="../widgets/loss_plot_view.cpp" line="43"/>
+        <source>update skipped</source>
+        <translation>Aktualisierung übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/loss_plot_view.cpp" line="84"/>
+        <source>test accuracy</source>
+        <translation>Testgenauigkeit</translation>
+    </message>
+    <message>
+        <location filename="../widgets/loss_plot_view.cpp" line="84"/>
+        <source>test accuracy (%1)</source>
+        <translation>Testgenauigkeit (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::LrPlotView</name>
+    <message>
+        <location filename="../widgets/lr_plot_view.cpp" line="13"/>
+        <source>Iteration</source>
+        <translation>Iteration</translation>
+    </message>
+    <message>
+        <location filename="../widgets/lr_plot_view.cpp" line="14"/>
+        <source>Learned student learning rate</source>
+        <translation>Gelernte Lernrate des Schülers</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::MainWindow</name>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="66"/>
+        <source>Distillery — dataset distillation workbench</source>
+        <translation>Distillery — Werkbank für Datensatz-Destillation</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="106"/>
+        <source>Matching loss</source>
+        <translation>Matching-Verlust</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="107"/>
+        <source>Learned learning rate</source>
+        <translation>Gelernte Lernrate</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="108"/>
+        <source>Memory against matching steps</source>
+        <translation>Speicherbedarf über Matching-Schritte</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="109"/>
+        <source>Soft labels</source>
+        <translation>Weiche Labels</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="110"/>
+        <source>Hyperparameters</source>
+        <translation>Hyperparameter</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="111"/>
+        <source>Log</source>
+        <translation>Protokoll</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <source>%1 set to %2 from the next step</source>
+        <translation>%1 ab dem nächsten Schritt auf %2 gesetzt</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="129"/>
+        <source>%1 refused: %2</source>
+        <translation>%1 abgelehnt: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="138"/>
+        <source>Memory sweep: %1 at N = %2</source>
+        <translation>Speicher-Messreihe: %1 bei N = %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="153"/>
+        <source>The settings a run starts from (resources/presets); the choices below override them</source>
+        <translation>Die Einstellungen, mit denen ein Lauf beginnt (resources/presets); die Auswahl darunter überschreibt sie</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="154"/>
+        <source>Preset</source>
+        <translation>Voreinstellung</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="157"/>
+        <source>Fashion-MNIST (built in)</source>
+        <translation>Fashion-MNIST (eingebaut)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="158"/>
+        <source>CIFAR-10 binary folder…</source>
+        <translation>CIFAR-10-Binärordner…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="159"/>
+        <source>CIFAR-100 binary folder…</source>
+        <translation>CIFAR-100-Binärordner…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="160"/>
+        <source>Image folder (a folder per class)…</source>
+        <translation>Bildordner (ein Ordner pro Klasse)…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="161"/>
+        <source>As the preset says</source>
+        <translation>Wie in der Voreinstellung</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="162"/>
+        <source>Data set</source>
+        <translation>Datensatz</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="164"/>
+        <source>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] or an IDX folder</source>
+        <translation>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] oder ein IDX-Ordner</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="168"/>
+        <source>MTT (Cazenavette et al.)</source>
+        <translation>MTT (Cazenavette et al.)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="169"/>
+        <source>TESLA (soft labels from the teacher)</source>
+        <translation>TESLA (weiche Labels vom Lehrer)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="170"/>
+        <source>DATM (learned labels, growing window)</source>
+        <translation>DATM (gelernte Labels, wachsendes Fenster)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="171"/>
+        <source>Method</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="175"/>
+        <source>unrolled: MTT&apos;s full back-propagation; tesla: TESLA&apos;s first-order constant-memory gradient; exact: the unrolled gradient with constant activation memory</source>
+        <translation>unrolled: vollständige Backpropagation von MTT; tesla: Gradient erster Ordnung von TESLA mit konstantem Speicherbedarf; exact: der Gradient von unrolled mit konstantem Aktivierungsspeicher</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="177"/>
+        <source>Gradient</source>
+        <translation>Gradient</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="181"/>
+        <source>Synthetic images per class</source>
+        <translation>Synthetische Bilder pro Klasse</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="182"/>
+        <source>Images per class</source>
+        <translation>Bilder pro Klasse</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="184"/>
+        <source>No data loaded yet</source>
+        <translation>Noch keine Daten geladen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="186"/>
+        <source>Data</source>
+        <translation>Daten</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="188"/>
+        <source>Expert trajectories</source>
+        <translation>Experten-Trajektorien</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="190"/>
+        <source>Not checked yet</source>
+        <translation>Noch nicht geprüft</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="193"/>
+        <source>default: runs/experts/&lt;data and schedule&gt;</source>
+        <translation>Standard: runs/experts/&lt;Daten und Zeitplan&gt;</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="194"/>
+        <source>A folder of expert_NNNN.dtraj files; missing experts are trained into it</source>
+        <translation>Ein Ordner mit expert_NNNN.dtraj-Dateien; fehlende Experten werden dort hinein trainiert</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="196"/>
+        <source>Choose folder…</source>
+        <translation>Ordner wählen…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="197"/>
+        <source>Train missing experts</source>
+        <translation>Fehlende Experten trainieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="216"/>
+        <location filename="../app/workbench/main_window.cpp" line="556"/>
+        <source>Setup</source>
+        <translation>Einrichtung</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="258"/>
+        <source>Expert trajectories folder</source>
+        <translation>Ordner der Experten-Trajektorien</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="276"/>
+        <source>Image folder (one subfolder per class)</source>
+        <translation>Bildordner (ein Unterordner pro Klasse)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="276"/>
+        <source>Folder with the CIFAR binary files</source>
+        <translation>Ordner mit den CIFAR-Binärdateien</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="292"/>
+        <source>&amp;Start</source>
+        <translation>&amp;Starten</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="292"/>
+        <source>Start a new run (experts are trained first if missing)</source>
+        <translation>Einen neuen Lauf starten (fehlende Experten werden zuerst trainiert)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="293"/>
+        <source>&amp;Pause</source>
+        <translation>&amp;Pause</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="293"/>
+        <source>Pause after the current step</source>
+        <translation>Nach dem aktuellen Schritt pausieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="294"/>
+        <source>Res&amp;ume</source>
+        <translation>&amp;Weiter</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="294"/>
+        <source>Continue the paused run</source>
+        <translation>Den pausierten Lauf fortsetzen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="295"/>
+        <source>Step &amp;once</source>
+        <translation>&amp;Einzelschritt</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="295"/>
+        <source>Perform one iteration, then pause</source>
+        <translation>Eine Iteration ausführen, dann pausieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="296"/>
+        <source>S&amp;top</source>
+        <translation>S&amp;toppen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="296"/>
+        <source>End the run; its images stay for export</source>
+        <translation>Den Lauf beenden; seine Bilder bleiben zum Exportieren erhalten</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="297"/>
+        <source>&amp;Evaluate now</source>
+        <translation>Jetzt &amp;auswerten</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="297"/>
+        <source>Train fresh networks on the synthetic set and test them</source>
+        <translation>Neue Netze auf der synthetischen Menge trainieren und testen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="298"/>
+        <source>&amp;Train missing experts</source>
+        <translation>&amp;Fehlende Experten trainieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="298"/>
+        <source>Generate the expert trajectories the setup needs</source>
+        <translation>Die Experten-Trajektorien erzeugen, die die Einrichtung benötigt</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="299"/>
+        <source>Export image &amp;grid…</source>
+        <translation>Bild&amp;raster exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="299"/>
+        <source>Save the grid as one PNG</source>
+        <translation>Das Raster als eine PNG-Datei speichern</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="300"/>
+        <source>Export images to &amp;class folders…</source>
+        <translation>Bilder in &amp;Klassenordner exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="301"/>
+        <source>Save every synthetic image as a PNG in a folder per class</source>
+        <translation>Jedes synthetische Bild als PNG in einem Ordner pro Klasse speichern</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="302"/>
+        <source>&amp;Open preset file…</source>
+        <translation>&amp;Voreinstellungsdatei öffnen…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="302"/>
+        <source>Start from a preset file of your own</source>
+        <translation>Von einer eigenen Voreinstellungsdatei ausgehen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="303"/>
+        <source>Open saved &amp;run…</source>
+        <translation>Gespeicherten &amp;Lauf öffnen…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="304"/>
+        <source>Continue a run from its checkpoint (.dckpt)</source>
+        <translation>Einen Lauf ab seinem Checkpoint fortsetzen (.dckpt)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="305"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="305"/>
+        <location filename="../app/workbench/main_window.cpp" line="671"/>
+        <source>Quit Distillery</source>
+        <translation>Distillery beenden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="306"/>
+        <source>Zoom &amp;in</source>
+        <translation>&amp;Vergrößern</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="306"/>
+        <source>Larger synthetic images</source>
+        <translation>Größere synthetische Bilder</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="307"/>
+        <source>Zoom &amp;out</source>
+        <translation>Ver&amp;kleinern</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="307"/>
+        <source>Smaller synthetic images</source>
+        <translation>Kleinere synthetische Bilder</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="308"/>
+        <source>&amp;Reset layout</source>
+        <translation>Layout &amp;zurücksetzen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="308"/>
+        <source>Put every view back where it started</source>
+        <translation>Jede Ansicht an ihren ursprünglichen Platz zurücksetzen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="309"/>
+        <source>&amp;About Distillery</source>
+        <translation>Über &amp;Distillery</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="343"/>
+        <source>Preset file</source>
+        <translation>Voreinstellungsdatei</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="343"/>
+        <source>Presets (*.preset);;All files (*)</source>
+        <translation>Voreinstellungen (*.preset);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="349"/>
+        <source>Saved run</source>
+        <translation>Gespeicherter Lauf</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="350"/>
+        <source>Distillery checkpoints (*.dckpt);;All files (*)</source>
+        <translation>Distillery-Checkpoints (*.dckpt);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="358"/>
+        <source>About Distillery</source>
+        <translation>Über Distillery</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="359"/>
+        <source>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Dataset distillation by trajectory matching: MTT, TESLA, DATM and an exact constant-memory gradient, live.</source>
+        <translation>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Datensatz-Destillation durch Trajektorien-Matching: MTT, TESLA, DATM und ein exakter Gradient mit konstantem Speicherbedarf, live.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="364"/>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="372"/>
+        <source>&amp;Run</source>
+        <translation>&amp;Lauf</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="377"/>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="384"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="386"/>
+        <source>Run</source>
+        <translation>Lauf</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="406"/>
+        <source>Stop the current run before opening another one.</source>
+        <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="421"/>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="421"/>
+        <source>GPU (%1)</source>
+        <translation>GPU (%1)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="423"/>
+        <source>%1 of %2 experts ready in %3</source>
+        <translation>%1 von %2 Experten bereit in %3</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="424"/>
+        <source>%1 of %2 experts in %3: Start trains the missing ones</source>
+        <translation>%1 von %2 Experten in %3: Starten trainiert die fehlenden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="430"/>
+        <source>%1 · ETA %2</source>
+        <translation>%1 · ETA %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="439"/>
+        <source>Run started: %1 iterations</source>
+        <translation>Lauf gestartet: %1 Iterationen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="457"/>
+        <source>Saved at %1</source>
+        <translation>Gespeichert bei Iteration %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="492"/>
+        <source>Iteration %1: update skipped</source>
+        <translation>Iteration %1: Aktualisierung übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="505"/>
+        <source>Iteration %1 / %2</source>
+        <translation>Iteration %1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="508"/>
+        <source> · %1 it/s · ETA %2</source>
+        <translation> · %1 it/s · ETA %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="555"/>
+        <source>Setup refused: %1</source>
+        <translation>Einrichtung abgelehnt: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="562"/>
+        <source>Image grid written to %1</source>
+        <translation>Bildraster nach %1 geschrieben</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="562"/>
+        <source>Export failed: %1</source>
+        <translation>Exportieren fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="569"/>
+        <source>%1 images written to class folders in %2</source>
+        <translation>%1 Bilder in Klassenordner in %2 geschrieben</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="570"/>
+        <source>Export failed after %1 images: %2</source>
+        <translation>Exportieren nach %1 Bildern fehlgeschlagen: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="577"/>
+        <location filename="../app/workbench/main_window.cpp" line="581"/>
+        <location filename="../app/workbench/main_window.cpp" line="587"/>
+        <source>Export image grid</source>
+        <translation>Bildraster exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="577"/>
+        <location filename="../app/workbench/main_window.cpp" line="593"/>
+        <source>Scale (pixels per image pixel):</source>
+        <translation>Maßstab (Pixel pro Bildpixel):</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="582"/>
+        <source>PNG images (*.png)</source>
+        <translation>PNG-Bilder (*.png)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="593"/>
+        <location filename="../app/workbench/main_window.cpp" line="601"/>
+        <source>Export images</source>
+        <translation>Bilder exportieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="596"/>
+        <source>Folder for the class folders</source>
+        <translation>Ordner für die Klassenordner</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="671"/>
+        <source>A run is in progress. Quit anyway? Export its images first to keep them.</source>
+        <translation>Ein Lauf ist im Gange. Trotzdem beenden? Exportieren Sie zuerst seine Bilder, um sie zu behalten.</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::MemoryPlotView</name>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="43"/>
+        <source>Student steps N</source>
+        <translation>Schüler-Schritte N</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="44"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="137"/>
+        <source>Peak memory (MiB)</source>
+        <translation>Spitzenspeicher (MiB)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="51"/>
+        <source>The numbers of student steps N to measure, comma-separated: at most %1 values, each at most %2</source>
+        <translation>Die zu messenden Anzahlen an Schüler-Schritten N, durch Kommas getrennt: höchstens %1 Werte, jeder höchstens %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="55"/>
+        <source>Backpropagation through all N unrolled student steps (MTT): memory grows with N</source>
+        <translation>Backpropagation durch alle N entrollten Schüler-Schritte (MTT): der Speicherbedarf wächst mit N</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="56"/>
+        <source>TESLA&apos;s gradient, accumulated step by step: constant memory</source>
+        <translation>Gradient von TESLA, Schritt für Schritt akkumuliert: konstanter Speicherbedarf</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="57"/>
+        <source>Distillery&apos;s exact gradient in constant memory</source>
+        <translation>Exakter Gradient von Distillery mit konstantem Speicherbedarf</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="68"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="155"/>
+        <source>Run sweep</source>
+        <translation>Messreihe starten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="69"/>
+        <source>Measure the peak memory of one gradient at each N in each checked mode</source>
+        <translation>Den Spitzenspeicher eines Gradienten für jedes N in jedem ausgewählten Modus messen</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="71"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="162"/>
+        <source>Sweeping… %1 of %2</source>
+        <translation>Messreihe… %1 von %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="77"/>
+        <source>&amp;N:</source>
+        <translation>&amp;N:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="82"/>
+        <source>Modes:</source>
+        <translation>Modi:</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="140"/>
+        <source>GPU memory (MiB)
+peak of the CUDA caching allocator</source>
+        <translation>GPU-Speicher (MiB)
+Spitze des CUDA-Caching-Allokators</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="142"/>
+        <source>CPU tensor memory (MiB)
+counted by Distillery&apos;s allocator</source>
+        <translation>CPU-Tensorspeicher (MiB)
+gezählt vom Allokator von Distillery</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="143"/>
+        <source>CPU build: this is CPU tensor memory, not GPU memory.</source>
+        <translation>CPU-Build: Dies ist CPU-Tensorspeicher, kein GPU-Speicher.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="145"/>
+        <source>Memory is not measured in this build, so this plot stays empty.</source>
+        <translation>In diesem Build wird der Speicher nicht gemessen, daher bleibt dieses Diagramm leer.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="155"/>
+        <source>Sweeping…</source>
+        <translation>Messreihe läuft…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="179"/>
+        <source>Enter the numbers of student steps N to measure, e.g. 10,20,40,80.</source>
+        <translation>Geben Sie die zu messenden Anzahlen an Schüler-Schritten N ein, z. B. 10,20,40,80.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="186"/>
+        <source>The list of N has an empty entry: remove the extra comma.</source>
+        <translation>Die Liste der N enthält einen leeren Eintrag: Entfernen Sie das überzählige Komma.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="188"/>
+        <source>“%1” is not a positive whole number of steps.</source>
+        <translation>„%1“ ist keine positive ganze Anzahl von Schritten.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="190"/>
+        <source>N = %1 is too large: at most %2 steps.</source>
+        <translation>N = %1 ist zu groß: höchstens %2 Schritte.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="198"/>
+        <source>At most %1 values of N, not %2.</source>
+        <translation>Höchstens %1 Werte für N, nicht %2.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="203"/>
+        <source>Check at least one gradient mode.</source>
+        <translation>Wählen Sie mindestens einen Gradientenmodus aus.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="216"/>
+        <source>%1 (sweep)</source>
+        <translation>%1 (Messreihe)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="220"/>
+        <source>%1 (run)</source>
+        <translation>%1 (Lauf)</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../widgets/memory_plot_view.cpp" line="262"/>
+        <source>%1, N = %2: %3 MiB, the largest of %n measured step(s) of the run</source>
+        <translation>
+            <numerusform>%1, N = %2: %3 MiB, Höchstwert über %n gemessenen Schritt des Laufs</numerusform>
+            <numerusform>%1, N = %2: %3 MiB, Höchstwert über %n gemessene Schritte des Laufs</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../widgets/memory_plot_view.cpp" line="269"/>
+        <source>%1, N = %2: %3 MiB in the sweep, %4 s per gradient</source>
+        <translation>%1, N = %2: %3 MiB in der Messreihe, %4 s pro Gradient</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::RunWorker</name>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="95"/>
+        <source>Idle</source>
+        <translation>Leerlauf</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="96"/>
+        <source>Loading data</source>
+        <translation>Daten werden geladen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="97"/>
+        <source>Training experts</source>
+        <translation>Experten werden trainiert</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="98"/>
+        <source>Ready</source>
+        <translation>Bereit</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="99"/>
+        <source>Running</source>
+        <translation>Läuft</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="100"/>
+        <source>Paused</source>
+        <translation>Pausiert</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="101"/>
+        <source>Finished</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="102"/>
+        <source>Busy</source>
+        <translation>Beschäftigt</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="249"/>
+        <source>%1 = %2 takes effect at the next step</source>
+        <translation>%1 = %2 wird beim nächsten Schritt wirksam</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="337"/>
+        <location filename="../app/workbench/run_worker.cpp" line="338"/>
+        <source>Error: %1</source>
+        <translation>Fehler: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="418"/>
+        <source>Loading %1…</source>
+        <translation>%1 wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="425"/>
+        <source>%1: %2 training and %3 test images of %4×%5×%6, %7 classes, %8</source>
+        <translation>%1: %2 Trainings- und %3 Testbilder zu %4×%5×%6, %7 Klassen, %8</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="451"/>
+        <source>Training %1 experts × %2 epochs into %3</source>
+        <translation>%1 Experten × %2 Epochen werden in %3 trainiert</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="459"/>
+        <source>Expert training stopped; %1 complete experts kept</source>
+        <translation>Experten-Training gestoppt; %1 vollständige Experten behalten</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="462"/>
+        <source>Experts ready: %1 in %2</source>
+        <translation>Experten bereit: %1 in %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="519"/>
+        <source>Iteration %1: %2. The run is paused at its last good state.</source>
+        <translation>Iteration %1: %2. Der Lauf ist in seinem letzten guten Zustand pausiert.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="545"/>
+        <source>Iteration %1: %2; update skipped</source>
+        <translation>Iteration %1: %2; Aktualisierung übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="608"/>
+        <source>Measuring memory against the number of student steps…</source>
+        <translation>Speicherbedarf in Abhängigkeit von der Anzahl der Schüler-Schritte wird gemessen…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="634"/>
+        <source>Nothing to evaluate yet: start a run first</source>
+        <translation>Noch nichts auszuwerten: Starten Sie zuerst einen Lauf</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="639"/>
+        <source>Evaluating: %1 networks × %2 epochs</source>
+        <translation>Auswertung: %1 Netze × %2 Epochen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="641"/>
+        <source>evaluation: %1</source>
+        <translation>Auswertung: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="650"/>
+        <source>Iteration %1: the synthetic set scores %2</source>
+        <translation>Iteration %1: Die synthetische Menge erreicht %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="654"/>
+        <source>Evaluation stopped</source>
+        <translation>Auswertung gestoppt</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="675"/>
+        <source>Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.</source>
+        <translation>Checkpoint nicht gespeichert: %1. Der Lauf geht weiter; der letzte Checkpoint bleibt erhalten.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="684"/>
+        <source>Cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="690"/>
+        <source>Stop the current run before opening another one.</source>
+        <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="724"/>
+        <source>Opened %1 at iteration %2 of %3</source>
+        <translation>%1 bei Iteration %2 von %3 geöffnet</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::SoftLabelView</name>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="49"/>
+        <source>These are hard labels: each image is trained with a one-hot label of its own class, so the map is the identity and every entropy is 0. Soft labels make this view informative: run TESLA (teacher labels) or DATM (learned labels).</source>
+        <translation>Dies sind harte Labels: Jedes Bild wird mit einem One-Hot-Label seiner eigenen Klasse trainiert, daher ist die Karte die Identität und jede Entropie ist 0. Aussagekräftig wird diese Ansicht mit weichen Labels: Führen Sie TESLA (Lehrer-Labels) oder DATM (gelernte Labels) aus.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="58"/>
+        <source>Probability given to class</source>
+        <translation>Wahrscheinlichkeit für Klasse</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="59"/>
+        <source>Images of class</source>
+        <translation>Bilder der Klasse</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="66"/>
+        <source>Mean probability</source>
+        <translation>Mittlere Wahrscheinlichkeit</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="73"/>
+        <source>Mean label of each class&apos;s images</source>
+        <translation>Mittleres Label der Bilder jeder Klasse</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="78"/>
+        <source>Mean entropy (nats)</source>
+        <translation>Mittlere Entropie (nats)</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="91"/>
+        <source>How spread out each class&apos;s labels are</source>
+        <translation>Wie breit die Labels jeder Klasse gestreut sind</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="95"/>
+        <source>The image whose label is shown</source>
+        <translation>Das Bild, dessen Label angezeigt wird</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="100"/>
+        <source>Image</source>
+        <translation>Bild</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="130"/>
+        <source>No soft labels yet — start a run</source>
+        <translation>Noch keine weichen Labels – starten Sie einen Lauf</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="246"/>
+        <source>maximum (uniform labels): ln %1 = %2</source>
+        <translation>Maximum (gleichverteilte Labels): ln %1 = %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="256"/>
+        <source>class %1 · entropy %2 nats</source>
+        <translation>Klasse %1 · Entropie %2 nats</translation>
+    </message>
+    <message>
+        <location filename="../widgets/soft_label_view.cpp" line="271"/>
+        <source>Images of %1 give %2 a mean probability of %3</source>
+        <translation>Bilder von %1 geben %2 eine mittlere Wahrscheinlichkeit von %3</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::WorkbenchPlot</name>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="90"/>
+        <source>Drag to move, turn the wheel to zoom, double-click to fit the data</source>
+        <translation>Ziehen zum Verschieben, Mausrad drehen zum Zoomen, Doppelklick zum Einpassen der Daten</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,66 @@
+#pragma once
+// What the workbench's plots share: one colour per gradient mode, so a mode looks the same in every
+// view; the look and mouse behaviour of a plot; and the marks of hyperparameter changes.
+#include <QColor>
+#include <QString>
+#include <QVector>
+
+#include "widgets/qcp.h"
+#include "widgets/run_snapshot.h"
+
+namespace distillery::ui {
+
+inline QColor modeColor(const QString& mode) {
+    if (mode == QLatin1String("unrolled")) return {214, 39, 40};
+    if (mode == QLatin1String("tesla")) return {255, 127, 14};
+    if (mode == QLatin1String("exact")) return {31, 119, 180};
+    return {127, 127, 127};
+}
+
+// A QCustomPlot with the workbench's look: fonts that stay readable in a small dock, a light grid,
+// and the legend in a row above the axes (inside them it would hide data), wrapped to the width.
+// The axes follow the data until the user drags or zooms; a double-click fits them again.
+class WorkbenchPlot : public QCustomPlot {
+    Q_OBJECT
+public:
+    explicit WorkbenchPlot(QWidget* parent = nullptr);
+
+    // What the mouse does, for the plot's tooltip.
+    static QString interactionHint();
+
+    // Fitted axes include zero: for quantities such as memory, whose ratios the eye compares.
+    void setZeroBased(bool zero_based) { zero_based_ = zero_based; }
+    bool followsData() const { return follows_data_; }
+    // Fit to the data on every redraw again, as after a double-click (e.g. for a new run).
+    void followData() { follows_data_ = true; }
+    // Fits the axes to the data unless the user has moved them since the last fit.
+    void fitIfFollowing();
+    // Lists the graphs that have data, in the order they were created; the legend hides when none has.
+    void updateLegend();
+
+protected:
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
+
+private:
+    void fit();
+    void wrapLegend();
+
+    bool zero_based_ = false;
+    bool follows_data_ = true;
+    bool fitting_ = false;  // our own range changes are not the user's
+};
+
+// The hyperparameter changes on one plot: a dashed line at each changed iteration and the changes
+// as "key: old → new". Only the items it made are ever removed, so other items on the plot stay.
+class ChangeMarkItems {
+public:
+    // Replaces the marks drawn before with these; nothing happens when they are the same.
+    void show(QCustomPlot* plot, const QVector<ChangeMark>& marks);
+
+private:
+    QVector<ChangeMark> shown_;
+    QVector<QCPAbstractItem*> items_;
+};
+
+}  // namespace distillery::ui
