@@ -136,16 +136,21 @@ private Q_SLOTS:
     void exactEqualsUnrolled_data() {
         QTest::addColumn<int>("labels");
         QTest::addColumn<int>("seed");
+        QTest::addColumn<int>("steps");
         for (int seed : {1, 2, 3}) {
-            QTest::newRow(("hard " + std::to_string(seed)).c_str()) << int(LabelMode::Hard) << seed;
-            QTest::newRow(("teacher " + std::to_string(seed)).c_str()) << int(LabelMode::Teacher) << seed;
-            QTest::newRow(("learned " + std::to_string(seed)).c_str()) << int(LabelMode::Learned) << seed;
+            QTest::newRow(("hard " + std::to_string(seed)).c_str()) << int(LabelMode::Hard) << seed << 5;
+            QTest::newRow(("teacher " + std::to_string(seed)).c_str()) << int(LabelMode::Teacher) << seed << 5;
+            QTest::newRow(("learned " + std::to_string(seed)).c_str()) << int(LabelMode::Learned) << seed << 5;
         }
+        // The exact mode's segments (ceil(sqrt(N)) steps each): one step, full segments only, and
+        // a short last segment.
+        for (int steps : {1, 4, 7}) QTest::newRow(("hard, N = " + std::to_string(steps)).c_str()) << int(LabelMode::Hard) << 1 << steps;
     }
     void exactEqualsUnrolled() {
         QFETCH(int, labels);
         QFETCH(int, seed);
-        TinyProblem t(static_cast<std::uint64_t>(seed), static_cast<LabelMode>(labels));
+        QFETCH(int, steps);
+        TinyProblem t(static_cast<std::uint64_t>(seed), static_cast<LabelMode>(labels), steps);
         const auto unrolled = match_unrolled(t.p);
         const auto exact = match_adjoint(t.p, /*exact=*/true);
         QVERIFY(unrolled.images.abs().max().item<double>() > 0);

@@ -493,7 +493,7 @@ void RunWorker::createRun() {
         for (int n = 2; QDir(folder).exists(); ++n)
             folder = root + '/' + qs(run->data().name) + '-' + stamp + '-' + QString::number(n);
         QMutexLocker lock(&mutex_);
-        checkpoint_path_ = folder + "/run.dckpt";
+        checkpoint_path_ = folder + "/checkpoint.dckpt";  // the name distillery-cli uses
     }
     saved_iteration_ = -1;
     unsent_steps_.clear();

@@ -29,7 +29,7 @@ struct RunSetup {
     QString preset = QStringLiteral("quick");  // an embedded preset's name or a preset file
     QStringList overrides;                      // "key=value", applied in order after the preset
     QString experts_dir;                        // empty: default_experts_dir() of the settings
-    // Where each run's checkpoint folder goes (<runs_dir>/<date-time>/run.dckpt); empty: the
+    // Where each run's checkpoint folder goes (<runs_dir>/<date-time>/checkpoint.dckpt); empty: the
     // application's data folder (QStandardPaths::AppDataLocation)/runs.
     QString runs_dir;
     // A saved run's settings (set when a run is opened): used instead of the preset.

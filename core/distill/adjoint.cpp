@@ -11,7 +11,8 @@
 //   theta_{i+1} = theta_i - alpha g_i from the gradient it computes anyway: one vector, no extra work.
 // - The exact mode must go backwards. It keeps theta at every k-th step (k = ceil(sqrt(N))) and
 //   recomputes the k vectors of one segment at a time with first-order steps: about 2 sqrt(N)
-//   vectors instead of N, for one extra first-order student step per step.
+//   vectors instead of N, for one extra first-order student step per step (none for the last
+//   segment, whose vectors the forward pass keeps).
 #include <torch/torch.h>
 
 #include <cmath>
@@ -40,11 +41,14 @@ MatchGradients match_adjoint(const MatchProblem& p, bool exact) {
     const auto n = p.steps.size();
     const std::size_t segment = exact ? static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(n)))) : n + 1;
 
-    // Forward: the final theta, keeping theta at the start of every segment (exact mode only).
-    std::vector<Tensor> segment_starts;
+    // Forward: the final theta, keeping theta at the start of every segment (exact mode only),
+    // and every theta of the last segment, which is visited first and so needs no recomputing.
+    std::vector<Tensor> segment_starts, last_segment;
+    const std::size_t last_first = n == 0 ? 0 : (n - 1) / segment * segment;
     Tensor theta = p.start.detach();
     for (std::size_t i = 0; i < n; ++i) {
         if (exact && i % segment == 0) segment_starts.push_back(theta);
+        if (exact && i >= last_first) last_segment.push_back(theta);
         theta = student_step(p, i, theta, images, logits);
     }
     const auto distance = (p.start - p.target).pow(2).sum();
@@ -77,8 +81,13 @@ MatchGradients match_adjoint(const MatchProblem& p, bool exact) {
     if (exact) {
         for (auto s = static_cast<std::int64_t>(segment_starts.size()) - 1; s >= 0; --s) {
             const std::size_t first = static_cast<std::size_t>(s) * segment, end = std::min(n, first + segment);
-            std::vector<Tensor> thetas{segment_starts[static_cast<std::size_t>(s)]};
-            for (std::size_t i = first; i + 1 < end; ++i) thetas.push_back(student_step(p, i, thetas.back(), images, logits));
+            std::vector<Tensor> thetas;
+            if (first == last_first) {
+                thetas.swap(last_segment);
+            } else {
+                thetas.push_back(segment_starts[static_cast<std::size_t>(s)]);
+                for (std::size_t i = first; i + 1 < end; ++i) thetas.push_back(student_step(p, i, thetas.back(), images, logits));
+            }
             for (std::size_t i = end; i-- > first;) visit(i, thetas[i - first]);
         }
     } else {
