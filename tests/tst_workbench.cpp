@@ -176,6 +176,8 @@ private Q_SLOTS:
         QCOMPARE(w->lrView()->stepCount(), static_cast<int>(done));
         w->memoryView()->refreshNow();
         QVERIFY(w->memoryView()->runPointCount() >= 1);  // (mode, N) pairs seen by the run
+        // Labelled as what it is on this CPU build.
+        QVERIFY2(w->memoryView()->noteText().contains("CPU tensor memory"), qPrintable(w->memoryView()->noteText()));
         QCOMPARE(w->imageView()->imageCount(), 20);      // IPC 2 x 10 classes
         QVERIFY(w->statusText().contains(QString::number(done)));
 

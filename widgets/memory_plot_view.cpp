@@ -138,7 +138,7 @@ void MemoryPlotView::setMemoryKind(const QString& kind) {
     QString note;
     if (kind == QLatin1String("cuda-allocator")) {
         axis_label = tr("GPU memory (MiB)\npeak of the CUDA caching allocator");
-    } else if (kind == QLatin1String("cpu-allocator")) {
+    } else if (kind == QLatin1String("cpu-tensor-bytes")) {  // MemoryProbe::kind() on a CPU build
         axis_label = tr("CPU tensor memory (MiB)\ncounted by Distillery's allocator");
         note = tr("CPU build: this is CPU tensor memory, not GPU memory.");
     } else if (!kind.isEmpty()) {
@@ -149,6 +149,8 @@ void MemoryPlotView::setMemoryKind(const QString& kind) {
     note_->setVisible(!note.isEmpty());
     coalescer_->markDirty();
 }
+
+QString MemoryPlotView::noteText() const { return note_->isVisibleTo(this) ? note_->text() : QString(); }
 
 void MemoryPlotView::setSweepRunning(bool running) {
     sweep_button_->setEnabled(!running);

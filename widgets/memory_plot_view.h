@@ -29,7 +29,7 @@ public:
     // A new point for a (mode, N) already swept replaces the old one.
     void addSweepPoints(const QVector<MemoryPoint>& points);
     void clearSweep();
-    // What the numbers are: "cuda-allocator", "cpu-allocator", or anything else for not measured.
+    // What the numbers are (MemoryProbe::kind()): "cuda-allocator", "cpu-tensor-bytes", or anything else for not measured.
     void setMemoryKind(const QString& kind);
     // While running, the controls are disabled and the button shows the progress.
     void setSweepRunning(bool running);
@@ -42,6 +42,7 @@ public:
     QLineEdit* stepsEdit() const { return steps_edit_; }
     QPushButton* sweepButton() const { return sweep_button_; }
     QLabel* messageLabel() const { return message_; }
+    QString noteText() const;  // what the view says about the kind of memory it shows
     RepaintCoalescer* coalescer() const { return coalescer_; }
     void refreshNow() { coalescer_->flush(); }
 

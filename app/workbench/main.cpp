@@ -103,8 +103,12 @@ int main(int argc, char** argv) {
         QObject::connect(worker, &RunWorker::stepsReady, &window, [&, stop_at](const QVector<StepPoint>& steps) {
             if (!steps.isEmpty() && steps.back().iteration + 1 >= stop_at) worker->pause();
         });
-        QObject::connect(worker, &RunWorker::stateChanged, &window, [&, stop_at](int state) {
+        auto finishing = std::make_shared<bool>(false);
+        QObject::connect(worker, &RunWorker::stateChanged, &window, [&, stop_at, finishing](int state) {
             if (static_cast<WorkerState>(state) != WorkerState::Paused || worker->iteration() < stop_at) return;
+            // Once: the sweep below pauses the run again when it ends.
+            if (*finishing) return;
+            *finishing = true;
             const QVector<int> sweep_steps = parse_steps(cli.value(sweep));
             auto finish = [&] {
                 if (cli.isSet(screenshots)) {

@@ -609,17 +609,22 @@ QStringList MainWindow::saveScreenshots(const QString& dir) {
     memory_->refreshNow();
     soft_->refreshNow();
     QStringList written;
-    const auto save = [&](QWidget* w, const QString& name) {
+    const auto save = [&](QWidget* w, const QString& name, QSize size = {}) {
         const QString path = QDir(dir).filePath(name + ".png");
+        // A docked view is as small as its dock; for its own picture it gets room, once, and its
+        // dock lays it out again afterwards.
+        const QSize before = w->size();
+        if (size.isValid()) w->resize(size.expandedTo(before));
         if (w->grab().save(path)) written << path;
+        if (size.isValid()) w->resize(before);
     };
     save(this, "workbench");
     save(grid_, "image_grid");
-    save(loss_, "loss");
-    save(lr_, "learning_rate");
-    save(memory_, "memory");
-    save(soft_, "soft_labels");
-    save(panel_, "hyperparameters");
+    save(loss_, "loss", {720, 420});
+    save(lr_, "learning_rate", {720, 420});
+    save(memory_, "memory", {720, 520});
+    save(soft_, "soft_labels", {720, 820});
+    save(panel_, "hyperparameters", {420, 640});
     return written;
 }
 
