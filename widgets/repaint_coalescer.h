@@ -15,7 +15,10 @@ public:
     explicit RepaintCoalescer(QObject* parent, std::function<void()> redraw, int interval_ms = 200)
         : QObject(parent), redraw_(std::move(redraw)) {
         timer_.setSingleShot(true);
-        timer_.setInterval(interval_ms);
+        // Staggered by up to 75 ms per view: one snapshot marks every view dirty at once, and
+        // without this they would all redraw in the same pass of the event loop, one long stall.
+        static int instances = 0;
+        timer_.setInterval(interval_ms + 15 * (instances++ % 6));
         QObject::connect(&timer_, &QTimer::timeout, this, [this] { flush(); });
     }
 

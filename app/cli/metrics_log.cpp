@@ -42,10 +42,40 @@ std::string number(double v) {
     return buf;
 }
 
+void MetricsLog::add(const Row& row) {
+    std::vector<std::string> keys;
+    keys.reserve(row.size());
+    std::string values;
+    for (const auto& [k, v] : row) {
+        keys.push_back(k);
+        values += v;
+        values += '\0';
+    }
+    std::size_t shape = 0;
+    while (shape < shapes_.size() && shapes_[shape] != keys) ++shape;
+    if (shape == shapes_.size()) shapes_.push_back(std::move(keys));
+    values.shrink_to_fit();
+    rows_.push_back({shape, std::move(values)});
+}
+
+MetricsLog::Row MetricsLog::row(std::size_t i) const {
+    const auto& stored = rows_.at(i);
+    const auto& keys = shapes_[stored.shape];
+    Row row;
+    row.reserve(keys.size());
+    std::size_t from = 0;
+    for (const auto& key : keys) {
+        const auto end = stored.values.find('\0', from);
+        row.emplace_back(key, stored.values.substr(from, end - from));
+        from = end + 1;
+    }
+    return row;
+}
+
 std::string MetricsLog::csv() const {
     std::vector<std::string> columns;
-    for (const auto& row : rows_)
-        for (const auto& [k, v] : row) {
+    for (const auto& keys : shapes_)
+        for (const auto& k : keys) {
             bool seen = false;
             for (const auto& c : columns) seen = seen || c == k;
             if (!seen) columns.push_back(k);
@@ -53,7 +83,8 @@ std::string MetricsLog::csv() const {
     std::ostringstream out;
     for (size_t i = 0; i < columns.size(); ++i) out << (i ? "," : "") << csv_field(columns[i]);
     out << "\n";
-    for (const auto& row : rows_) {
+    for (size_t r = 0; r < rows_.size(); ++r) {
+        const auto row = this->row(r);
         for (size_t i = 0; i < columns.size(); ++i) {
             std::string value;
             for (const auto& [k, v] : row)
@@ -70,8 +101,9 @@ std::string MetricsLog::json() const {
     out << "[\n";
     for (size_t r = 0; r < rows_.size(); ++r) {
         out << "  {";
-        for (size_t i = 0; i < rows_[r].size(); ++i) {
-            const auto& [k, v] = rows_[r][i];
+        const auto row = this->row(r);
+        for (size_t i = 0; i < row.size(); ++i) {
+            const auto& [k, v] = row[i];
             out << (i ? ", " : "") << json_string(k) << ": " << (is_number(v) ? v : json_string(v));
         }
         out << "}" << (r + 1 < rows_.size() ? "," : "") << "\n";
