@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cmath>
 #include <exception>
+#include <utility>
 
 #include "common/error.h"
 #include "common/runtime.h"
@@ -126,31 +127,31 @@ RunWorker::~RunWorker() {
     wait();
 }
 
+void RunWorker::enqueue(Job job) {
+    jobs_.append(std::move(job));
+    if (!isRunning()) QThread::start(QThread::LowPriority);
+    wake_.wakeOne();
+}
+
 void RunWorker::prepare(const RunSetup& setup) {
     const Settings s = setup.settings();  // throws on a bad preset before anything is queued
     QMutexLocker lock(&mutex_);
     setup_ = setup;
     next_settings_ = s;
-    jobs_.append({Request::Prepare, setup, {}, {}});
-    if (!isRunning()) QThread::start(QThread::LowPriority);
-    wake_.wakeOne();
+    enqueue({Request::Prepare, setup, {}, {}});
 }
 
 void RunWorker::trainExperts() {
     QMutexLocker lock(&mutex_);
     cancel_ = false;
-    jobs_.append({Request::TrainExperts, setup_, {}, {}});
-    if (!isRunning()) QThread::start(QThread::LowPriority);
-    wake_.wakeOne();
+    enqueue({Request::TrainExperts, setup_, {}, {}});
 }
 
 void RunWorker::start() {
     QMutexLocker lock(&mutex_);
     cancel_ = false;
     paused_ = false;
-    jobs_.append({Request::Start, setup_, {}, {}});
-    if (!isRunning()) QThread::start(QThread::LowPriority);
-    wake_.wakeOne();
+    enqueue({Request::Start, setup_, {}, {}});
 }
 
 void RunWorker::pause() {
@@ -175,9 +176,7 @@ void RunWorker::stepOnce() {
     QMutexLocker lock(&mutex_);
     cancel_ = false;
     paused_ = true;
-    jobs_.append({Request::StepOnce, setup_, {}, {}});
-    if (!isRunning()) QThread::start(QThread::LowPriority);
-    wake_.wakeOne();
+    enqueue({Request::StepOnce, setup_, {}, {}});
 }
 
 void RunWorker::stop() {
@@ -194,17 +193,13 @@ void RunWorker::stop() {
 void RunWorker::requestSweep(const QStringList& modes, const QVector<int>& steps) {
     QMutexLocker lock(&mutex_);
     cancel_ = false;
-    jobs_.append({Request::Sweep, setup_, modes, steps});
-    if (!isRunning()) QThread::start(QThread::LowPriority);
-    wake_.wakeOne();
+    enqueue({Request::Sweep, setup_, modes, steps});
 }
 
 void RunWorker::openRun(const QString& checkpoint) {
     QMutexLocker lock(&mutex_);
     cancel_ = false;
-    jobs_.append({Request::OpenRun, setup_, {}, {}, checkpoint});
-    if (!isRunning()) QThread::start(QThread::LowPriority);
-    wake_.wakeOne();
+    enqueue({Request::OpenRun, setup_, {}, {}, checkpoint});
 }
 
 void RunWorker::setCheckpointEvery(int every) {
@@ -220,9 +215,7 @@ QString RunWorker::checkpointPath() const {
 void RunWorker::requestEvaluation() {
     QMutexLocker lock(&mutex_);
     cancel_ = false;
-    jobs_.append({Request::Evaluate, setup_, {}, {}});
-    if (!isRunning()) QThread::start(QThread::LowPriority);
-    wake_.wakeOne();
+    enqueue({Request::Evaluate, setup_, {}, {}});
 }
 
 QString RunWorker::setHyperparameter(const QString& key, const QString& value) {

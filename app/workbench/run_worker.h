@@ -118,6 +118,7 @@ private:
         QString path;
     };
 
+    void enqueue(Job job);  // with mutex_ held: queue a job, start the thread if needed, wake it
     void execute(const Job& job);
     bool ensurePrepared(bool train_missing);
     bool loadData(const RunSetup& setup);
