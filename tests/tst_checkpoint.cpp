@@ -2,7 +2,8 @@
 // the uninterrupted one (unrolled and exact gradients, hard, teacher and learned labels, with a
 // pending change); torn, truncated and corrupt files are refused by name; a failed save leaves
 // the previous checkpoint; and the guards roll a step back on a non-finite update, a learned lr
-// that goes negative or runs away, and out of memory.
+// that goes negative or runs away, and out of memory. Long runs also keep a flat resident size:
+// memory the run has freed goes back to the system.
 #include "common/torch_pch.h"
 
 #include <QtTest>
@@ -10,12 +11,15 @@
 #include <sys/resource.h>
 #include <zlib.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <vector>
 
 #include "common/error.h"
+#include "common/runtime.h"
 #include "distill/checkpoint.h"
 #include "distill/run.h"
 #include "expert/expert_trainer.h"
@@ -25,6 +29,15 @@ namespace fs = std::filesystem;
 using namespace distillery;
 
 namespace {
+
+// This process's resident memory, in KiB (VmRSS in /proc/self/status).
+long resident_kib() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+    return -1;
+}
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -387,6 +400,30 @@ private Q_SLOTS:
         // With the advice taken, the same step runs.
         QVERIFY(run.set("syn_steps", "2").empty());
         QVERIFY(run.step().guard.empty());
+    }
+
+    // Freed memory that glibc keeps (below a block still in use, so never trimmed from the top of
+    // the heap) goes back to the system: what kept the soak benchmark's resident size flat.
+    void freedMemoryGoesBackToTheSystem() {
+#if !defined(__GLIBC__)
+        QSKIP("release_free_memory() only does something with glibc's malloc");
+#else
+        if (resident_kib() < 0) QSKIP("no /proc/self/status");
+        constexpr int kBlocks = 64 * 1024, kBlockBytes = 1024;  // 64 MiB in small blocks
+        std::vector<char*> blocks(kBlocks);
+        for (auto& b : blocks) {
+            b = static_cast<char*>(std::malloc(kBlockBytes));
+            std::memset(b, 1, kBlockBytes);  // resident, not just reserved
+        }
+        char* pin = static_cast<char*>(std::malloc(kBlockBytes));  // above them: the heap cannot shrink
+        std::memset(pin, 1, kBlockBytes);
+        for (auto* b : blocks) std::free(b);
+        const long kept = resident_kib();
+        release_free_memory();
+        const long released = resident_kib();
+        std::free(pin);
+        QVERIFY2(kept - released > 32 * 1024, qPrintable(QString("resident %1 KiB before, %2 KiB after").arg(kept).arg(released)));
+#endif
     }
 };
 

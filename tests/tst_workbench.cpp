@@ -1,6 +1,7 @@
 // The workbench as a user drives it (offscreen): the real window, the real worker thread and the
 // real engine on a tiny Fashion-MNIST run.
 #include <QAction>
+#include <QDockWidget>
 #include <QDir>
 #include <QDirIterator>
 #include <QFileInfo>
@@ -220,6 +221,80 @@ private Q_SLOTS:
         memory->sweepButton()->click();
         QCOMPARE(requested.count(), 0);
         QVERIFY(!memory->messageLabel()->text().isEmpty());
+    }
+
+    // The first images and labels of a run must not re-lay out the window: that moved every dock
+    // and replotted every plot in one pass of the event loop, the longest stall of a run.
+    void firstSnapshotKeepsTheWindowLayout() {
+        auto w = openWindow();
+        waitForState(*w, WorkerState::Ready);
+        QCoreApplication::processEvents();
+        const auto geometries = [&] {
+            QMap<QString, QRect> g;
+            g["window"] = w->geometry();
+            g["images"] = QRect(w->imageView()->mapTo(w.get(), QPoint()), w->imageView()->size());
+            for (auto* dock : w->findChildren<QDockWidget*>())
+                if (dock->isVisible()) g[dock->objectName()] = dock->geometry();
+            return g;
+        };
+        const auto before = geometries();
+        QVERIFY(before.size() >= 5);
+
+        w->action("step")->trigger();  // creates the run, steps once, pauses
+        runUntil(*w, 1);
+        waitForState(*w, WorkerState::Paused);
+        QCoreApplication::processEvents();
+        QVERIFY(!w->latestImages().isEmpty());
+        w->imageView()->refreshNow();
+        w->lossView()->refreshNow();
+        w->lrView()->refreshNow();
+        w->memoryView()->refreshNow();
+        w->softLabelView()->refreshNow();  // drawn even while its dock is tabbed away
+        for (int i = 0; i < 5; ++i) QCoreApplication::processEvents();  // the layout requests they posted
+        const auto after = geometries();
+        for (auto it = before.cbegin(); it != before.cend(); ++it)
+            QVERIFY2(after.value(it.key()) == it.value(),
+                     qPrintable(QString("%1 moved from %2,%3 %4x%5 to %6,%7 %8x%9")
+                                    .arg(it.key())
+                                    .arg(it.value().x()).arg(it.value().y()).arg(it.value().width()).arg(it.value().height())
+                                    .arg(after.value(it.key()).x()).arg(after.value(it.key()).y())
+                                    .arg(after.value(it.key()).width()).arg(after.value(it.key()).height())));
+
+        // A view in a dock tabbed behind another is not redrawn until its tab is raised.
+        auto* soft_dock = w->findChild<QDockWidget*>("dock_soft_labels");
+        w->findChild<QDockWidget*>("dock_lr")->raise();
+        QTRY_VERIFY(w->softLabelView()->visibleRegion().isEmpty());
+        auto* soft = w->softLabelView()->coalescer();
+        const int redraws = soft->redrawCount();
+        w->softLabelView()->setImages(w->latestImages());
+        QTest::qWait(3 * soft->interval());
+        QCOMPARE(soft->redrawCount(), redraws);
+        QVERIFY(soft->isDirty());
+        soft_dock->raise();
+        QTRY_COMPARE_WITH_TIMEOUT(soft->redrawCount(), redraws + 1, 5000);
+    }
+
+    // A view nobody can see (its dock tabbed away or closed) is not redrawn until it is shown.
+    void hiddenViewsRedrawWhenShown() {
+        QWidget view;
+        int redraws = 0;
+        auto* coalescer = new RepaintCoalescer(&view, [&] { ++redraws; }, 10);
+        coalescer->setInterval(10);
+        coalescer->markDirty();
+        QTest::qWait(100);
+        QCOMPARE(redraws, 0);
+        QVERIFY(coalescer->isDirty());
+        view.show();
+        QTRY_COMPARE_WITH_TIMEOUT(redraws, 1, 2000);
+        coalescer->markDirty();
+        QTRY_COMPARE_WITH_TIMEOUT(redraws, 2, 2000);  // visible: at the next interval
+        view.hide();
+        coalescer->markDirty();
+        QTest::qWait(100);
+        QCOMPARE(redraws, 2);
+        coalescer->flush();  // asked for explicitly: drawn, seen or not
+        QCOMPARE(redraws, 3);
+        QVERIFY(!coalescer->isDirty());
     }
 
     void exportWritesPngsOfTheRightSize() {

@@ -34,6 +34,9 @@ constexpr int kWheelStep = 120;  // QWheelEvent's angle delta of one notch
 
 ImageGridView::ImageGridView(QWidget* parent) : QWidget(parent) {
     summary_ = new QLabel;
+    // Its text changes with every snapshot; were its width part of the layout, a longer summary
+    // would re-lay out the whole window. It is cut off instead (its tooltip has it in full).
+    summary_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     hint_ = new QLabel;
     hint_->setForegroundRole(QPalette::PlaceholderText);
     header_ = new QWidget;
@@ -63,6 +66,12 @@ ImageGridView::ImageGridView(QWidget* parent) : QWidget(parent) {
 
     coalescer_ = new RepaintCoalescer(this, [this] { redraw(); });
     relayout();
+}
+
+QSize ImageGridView::sizeHint() const {
+    // Not the scroll area's, which follows the grid's size: the first images would then move
+    // every dock of the window.
+    return {560, 480};
 }
 
 void ImageGridView::setImages(const SyntheticImages& images) {
@@ -118,13 +127,13 @@ void ImageGridView::redraw() {
     if (hovered_ >= shown_.count) hovered_ = -1;
 
     summary_->setText(snapshotSummary(shown_));
+    summary_->setToolTip(summary_->text());
     relayout();
     if (detail_ && detail_->isVisible()) detail_->updateImages(shown_);
 }
 
 void ImageGridView::relayout() {
     const bool empty = shown_.isEmpty();
-    header_->setVisible(!empty);
     hint_->setText(tr("%1× · Ctrl+wheel to zoom · click an image for its label").arg(zoom_));
 
     label_width_ = 0;

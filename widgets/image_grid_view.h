@@ -23,6 +23,7 @@ public:
     static constexpr int kMinZoom = 1, kMaxZoom = 16, kDefaultZoom = 3;
 
     explicit ImageGridView(QWidget* parent = nullptr);
+    QSize sizeHint() const override;  // the same with or without images
 
     // Stores the snapshot; the grid shows it at the next redraw.
     void setImages(const SyntheticImages& images);

@@ -33,7 +33,6 @@ int countPoints(const ByMode& by_mode) {
 MemoryPlotView::MemoryPlotView(QWidget* parent) : QWidget(parent) {
     note_ = new QLabel;
     note_->setWordWrap(true);
-    note_->setVisible(false);
     note_->setStyleSheet(QStringLiteral(
         "QLabel { background: #fff4d6; color: #5c4300; border: 1px solid #eed38a; border-radius: 3px; padding: 3px 6px; }"));
 
@@ -97,12 +96,23 @@ MemoryPlotView::MemoryPlotView(QWidget* parent) : QWidget(parent) {
     layout->addWidget(plot_, 1);
     layout->addLayout(controls);
     layout->addWidget(message_);
+    // The room the note takes is part of the view's minimum size from the start, so the note
+    // appearing with the first run does not re-lay out the window (see minimumSizeHint()).
+    note_->setText(tr("CPU build: this is CPU tensor memory, not GPU memory."));
+    minimum_size_ = QWidget::minimumSizeHint();
+    note_->clear();
+    note_->setVisible(false);
 
     connect(sweep_button_, &QPushButton::clicked, this, &MemoryPlotView::requestSweep);
     connect(steps_edit_, &QLineEdit::returnPressed, this, [this] {
         if (sweep_button_->isEnabled()) requestSweep();
     });
     coalescer_ = new RepaintCoalescer(this, [this] { redraw(); });
+}
+
+QSize MemoryPlotView::minimumSizeHint() const {
+    minimum_size_ = minimum_size_.expandedTo(QWidget::minimumSizeHint());
+    return minimum_size_;
 }
 
 void MemoryPlotView::addSteps(const QVector<StepPoint>& steps) {

@@ -1,9 +1,14 @@
 #pragma once
 // Views receive data far more often than a screen needs redrawing (a snapshot per engine step,
 // sweep points, evaluations). They store the data, call markDirty(), and this timer calls their
-// redraw at most once per interval, so a burst of updates costs one repaint.
+// redraw at most once per interval, so a burst of updates costs one repaint. A view nobody can
+// see (a closed dock, or a dock tabbed behind another, which Qt moves out of the window rather
+// than hiding) is not redrawn until it is shown again: the work would take time from the views
+// that are seen.
+#include <QEvent>
 #include <QObject>
 #include <QTimer>
+#include <QWidget>
 
 #include <functional>
 #include <utility>
@@ -12,22 +17,23 @@ namespace distillery::ui {
 
 class RepaintCoalescer : public QObject {
 public:
-    explicit RepaintCoalescer(QObject* parent, std::function<void()> redraw, int interval_ms = 200)
-        : QObject(parent), redraw_(std::move(redraw)) {
+    explicit RepaintCoalescer(QWidget* view, std::function<void()> redraw, int interval_ms = 200)
+        : QObject(view), view_(view), redraw_(std::move(redraw)) {
         timer_.setSingleShot(true);
         // Staggered by up to 75 ms per view: one snapshot marks every view dirty at once, and
         // without this they would all redraw in the same pass of the event loop, one long stall.
         static int instances = 0;
-        timer_.setInterval(interval_ms + 15 * (instances++ % 6));
-        QObject::connect(&timer_, &QTimer::timeout, this, [this] { flush(); });
+        interval_ms_ = interval_ms + 15 * (instances++ % 6);
+        QObject::connect(&timer_, &QTimer::timeout, this, [this] { redrawIfSeen(); });
+        view_->installEventFilter(this);
     }
 
     // Asks for a redraw within one interval; further calls before then add nothing.
     void markDirty() {
         dirty_ = true;
-        if (!timer_.isActive()) timer_.start();
+        if (!timer_.isActive()) timer_.start(interval_ms_);
     }
-    // Redraws now if anything changed (tests and screenshots do not wait for the timer).
+    // Redraws now if anything changed, seen or not (tests and screenshots do not wait for the timer).
     void flush() {
         timer_.stop();
         if (!dirty_) return;
@@ -35,16 +41,31 @@ public:
         ++redraws_;
         redraw_();
     }
-    void setInterval(int ms) { timer_.setInterval(ms); }
-    int interval() const { return timer_.interval(); }
+    void setInterval(int ms) { interval_ms_ = ms; }
+    int interval() const { return interval_ms_; }
     bool isDirty() const { return dirty_; }
     int redrawCount() const { return redraws_; }
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override {
+        // Seen again (shown, or exposed: a tab raised) with changes it has not drawn: draw them in
+        // the next pass of the event loop, so the view does not show stale data for an interval.
+        const bool exposed = event->type() == QEvent::Show || event->type() == QEvent::Paint;
+        if (watched == view_ && exposed && dirty_ && !timer_.isActive()) timer_.start(0);
+        return false;
+    }
+
 private:
+    void redrawIfSeen() {
+        if (view_->isVisible() && !view_->visibleRegion().isEmpty()) flush();  // else dirty until seen
+    }
+
+    QWidget* view_;
     std::function<void()> redraw_;
     QTimer timer_;
     bool dirty_ = false;
     int redraws_ = 0;
+    int interval_ms_ = 200;
 };
 
 }  // namespace distillery::ui

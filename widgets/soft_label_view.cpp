@@ -19,7 +19,8 @@ namespace {
 
 // With more classes the cells are too small for their numbers.
 constexpr int kMaxClassesWithCellValues = 12;
-constexpr int kThumbScale = 2;
+constexpr int kThumbScale = 2;   // a 28 or 32 pixel image, twice its size
+constexpr int kThumbBox = 64;    // the thumbnail's fixed box: a larger image is shown smaller
 const QColor kEntropyColor(31, 119, 180);
 
 // A title above the plot's axis rect (and its legend row).
@@ -45,7 +46,10 @@ QCPColorGradient probabilityGradient() {
 }  // namespace
 
 SoftLabelView::SoftLabelView(QWidget* parent) : QWidget(parent) {
+    // Texts that change with every snapshot do not size the view: were their widths part of the
+    // layout, a longer text would re-lay out the whole window. They are cut off instead.
     summary_ = new QLabel;
+    summary_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     hard_note_ = new QLabel(tr("These are hard labels: each image is trained with a one-hot label of its own class, so "
                                "the map is the identity and every entropy is 0. Soft labels make this view informative: "
                                "run TESLA (teacher labels) or DATM (learned labels)."));
@@ -95,7 +99,10 @@ SoftLabelView::SoftLabelView(QWidget* parent) : QWidget(parent) {
     image_spin_->setToolTip(tr("The image whose label is shown"));
     connect(image_spin_, &QSpinBox::valueChanged, this, &SoftLabelView::showSelectedImage);
     image_thumb_ = new QLabel;
+    image_thumb_->setFixedSize(kThumbBox, kThumbBox);
+    image_thumb_->setAlignment(Qt::AlignCenter);
     image_info_ = new QLabel;
+    image_info_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     auto* image_row = new QHBoxLayout;
     image_row->addWidget(new QLabel(tr("Image")));
     image_row->addWidget(image_spin_);
@@ -144,6 +151,13 @@ SoftLabelView::SoftLabelView(QWidget* parent) : QWidget(parent) {
     coalescer_ = new RepaintCoalescer(this, [this] { redraw(); });
 }
 
+QSize SoftLabelView::minimumSizeHint() const {
+    // Never smaller than it has been: hiding the note on hard labels would otherwise let the
+    // window shrink the dock, and the next run with hard labels grow it back.
+    minimum_size_ = minimum_size_.expandedTo(QWidget::minimumSizeHint());
+    return minimum_size_;
+}
+
 void SoftLabelView::setImages(const SyntheticImages& images) {
     images_ = images;
     coalescer_->markDirty();
@@ -180,6 +194,7 @@ void SoftLabelView::redraw() {
     pages_->setCurrentIndex(shown_.isEmpty() ? 0 : 1);
     if (shown_.isEmpty()) return;
     summary_->setText(snapshotSummary(shown_));
+    summary_->setToolTip(summary_->text());
     hard_note_->setVisible(shown_.label_kind == QLatin1String("hard"));
     const QStringList names = classNames(shown_);
     drawMatrix(names);
@@ -252,7 +267,10 @@ void SoftLabelView::showSelectedImage() {
     if (index >= shown_.count) return;
     const int cls = shown_.classes.value(index);
     const QLocale locale;
-    image_thumb_->setPixmap(scaledPixmap(imageToQImage(shown_, index), kThumbScale, devicePixelRatioF()));
+    const QImage image = imageToQImage(shown_, index);
+    const bool fits_twice = std::max(image.width(), image.height()) * kThumbScale <= kThumbBox;
+    image_thumb_->setPixmap(fits_twice ? scaledPixmap(image, kThumbScale, devicePixelRatioF())
+                                       : QPixmap::fromImage(image.scaled(kThumbBox, kThumbBox, Qt::KeepAspectRatio)));
     image_info_->setText(tr("class %1 · entropy %2 nats")
                              .arg(classLabel(shown_, cls), locale.toString(entropyOf(shown_.labelRow(index), shown_.num_classes), 'f', 3)));
     image_plot_->showDistribution(shown_, index);

@@ -2,6 +2,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -11,6 +12,8 @@
 #include <QTextStream>
 #include <QTimer>
 #include <QTranslator>
+
+#include <ctime>
 
 #include <algorithm>
 #include <cstdio>
@@ -89,6 +92,19 @@ int main(int argc, char** argv) {
 
     UiStallProbe probe;
     QVector<double> step_seconds;
+    // What the views cost, free of the machine's noise: the UI thread's own CPU time from the
+    // run's start to the end, against the wall time (the engine runs on the worker thread).
+    const auto thread_cpu_s = [] {
+        timespec t{};
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+        return static_cast<double>(t.tv_sec) + t.tv_nsec / 1e9;
+    };
+    double ui_cpu_at_start = -1;
+    QElapsedTimer since_run_start;
+    QObject::connect(worker, &RunWorker::runStarted, &window, [&] {
+        ui_cpu_at_start = thread_cpu_s();
+        since_run_start.start();
+    });
     // The probe wakes the UI thread 100 times a second; on two cores that alone can slow the engine,
     // so the slowdown is measured without it (--no-stall-probe) and the stalls with it.
     if (!cli.isSet(no_probe)) QObject::connect(worker, &RunWorker::runStarted, &probe, [&] { probe.start(); });
@@ -154,6 +170,8 @@ int main(int argc, char** argv) {
 
     const int rc = app.exec();
     probe.stop();
+    const double ui_cpu_s = ui_cpu_at_start < 0 ? 0 : thread_cpu_s() - ui_cpu_at_start;
+    const double run_wall_s = since_run_start.isValid() ? since_run_start.nsecsElapsed() / 1e9 : 0;
     if (cli.isSet(measure)) {
         QJsonArray seconds;
         for (double s : step_seconds) seconds.append(s);
@@ -162,12 +180,16 @@ int main(int argc, char** argv) {
                                  {"ui_longest_stall_at_s", probe.longestAtMs() / 1000.0},
                                  {"ui_stall_p99_ms", probe.quantileMs(0.99)},
                                  {"ui_ticks_over_50ms", probe.ticksLaterThan(50)},
+                                 {"ui_thread_cpu_s", ui_cpu_s},
+                                 {"run_wall_s", run_wall_s},
                                  {"step_seconds", seconds}};
         QFile f(cli.value(measure));
         if (f.open(QIODevice::WriteOnly)) f.write(QJsonDocument(report).toJson());
         std::printf("ui: longest stall %.1f ms (%.1f s after the run started), p99 %.1f ms, %d of %d ticks over 50 ms\n",
                     probe.longestMs(), probe.longestAtMs() / 1000.0, probe.quantileMs(0.99), probe.ticksLaterThan(50),
                     probe.ticks());
+        std::printf("ui: the UI thread used %.2f s of CPU in %.1f s of the run (%.1f %% of one core)\n", ui_cpu_s,
+                    run_wall_s, run_wall_s > 0 ? 100 * ui_cpu_s / run_wall_s : 0.0);
     }
     return rc;
 }

@@ -138,20 +138,20 @@ void RunWorker::prepare(const RunSetup& setup) {
     QMutexLocker lock(&mutex_);
     setup_ = setup;
     next_settings_ = s;
-    enqueue({Request::Prepare, setup, {}, {}});
+    enqueue({Request::Prepare, setup, {}, {}, {}});
 }
 
 void RunWorker::trainExperts() {
     QMutexLocker lock(&mutex_);
     cancel_ = false;
-    enqueue({Request::TrainExperts, setup_, {}, {}});
+    enqueue({Request::TrainExperts, setup_, {}, {}, {}});
 }
 
 void RunWorker::start() {
     QMutexLocker lock(&mutex_);
     cancel_ = false;
     paused_ = false;
-    enqueue({Request::Start, setup_, {}, {}});
+    enqueue({Request::Start, setup_, {}, {}, {}});
 }
 
 void RunWorker::pause() {
@@ -176,7 +176,7 @@ void RunWorker::stepOnce() {
     QMutexLocker lock(&mutex_);
     cancel_ = false;
     paused_ = true;
-    enqueue({Request::StepOnce, setup_, {}, {}});
+    enqueue({Request::StepOnce, setup_, {}, {}, {}});
 }
 
 void RunWorker::stop() {
@@ -193,7 +193,7 @@ void RunWorker::stop() {
 void RunWorker::requestSweep(const QStringList& modes, const QVector<int>& steps) {
     QMutexLocker lock(&mutex_);
     cancel_ = false;
-    enqueue({Request::Sweep, setup_, modes, steps});
+    enqueue({Request::Sweep, setup_, modes, steps, {}});
 }
 
 void RunWorker::openRun(const QString& checkpoint) {
@@ -215,7 +215,7 @@ QString RunWorker::checkpointPath() const {
 void RunWorker::requestEvaluation() {
     QMutexLocker lock(&mutex_);
     cancel_ = false;
-    enqueue({Request::Evaluate, setup_, {}, {}});
+    enqueue({Request::Evaluate, setup_, {}, {}, {}});
 }
 
 QString RunWorker::setHyperparameter(const QString& key, const QString& value) {

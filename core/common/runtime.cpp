@@ -3,6 +3,9 @@
 #include <torch/torch.h>
 
 #include <cstdlib>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <sstream>
 #include <thread>
 
@@ -17,6 +20,12 @@ void init_runtime(int threads) {
     if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
     if (threads <= 0) threads = 1;
     at::set_num_threads(threads);
+}
+
+void release_free_memory() {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
 }
 
 std::string resolve_device(const std::string& wanted) {

@@ -7,6 +7,13 @@ namespace distillery {
 // machine; we default to every core. `threads` <= 0 means: DISTILLERY_THREADS if set, else all cores.
 void init_runtime(int threads = 0);
 
+// Gives the memory the process has freed back to the system. A run allocates and frees tensors of
+// many sizes at every step, and glibc's malloc keeps the freed pages: over thousands of steps the
+// resident memory crept up by tens of MiB though nothing was live (the soak benchmark; calling
+// malloc_trim from a debugger took it back). Run owners call this after each checkpoint; it takes
+// a few milliseconds. A no-op where the C library is not glibc.
+void release_free_memory();
+
 // "cpu" or "cuda", resolved from "auto", "cpu" or "cuda"; asking for CUDA where there is none throws.
 std::string resolve_device(const std::string& wanted);
 

@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "common/runtime.h"
 #include "distill/datm.h"
 #include "distill/matching.h"
 #include "distill/tesla_labels.h"
@@ -190,18 +191,18 @@ std::unique_ptr<DistillRun> DistillRun::from_state(std::shared_ptr<const Prepare
     }
     run->pending_ = std::move(state.pending);
     run->changes_ = std::move(state.changes);
-    run->history_ = std::move(state.history);
+    run->history_.assign(std::make_move_iterator(state.history.begin()), std::make_move_iterator(state.history.end()));
     run->iteration_ = state.iteration;
     return run;
 }
 
-DistillRunState DistillRun::export_state() const {
+DistillRunState DistillRun::export_state(bool include_history) const {
     std::lock_guard<std::mutex> lock(state_mutex_);
     DistillRunState s;
     s.config = config_;
     s.pending = pending_;
     s.changes = changes_;
-    s.history = history_;
+    if (include_history) s.history.assign(history_.begin(), history_.end());
     s.iteration = iteration_;
     s.rng = rng_.state();
     s.experts = experts_.count();
@@ -239,6 +240,12 @@ std::string DistillRun::set(const std::string& key, const std::string& value) {
 }
 
 StepRecord DistillRun::step() {
+    // Every few steps, before the step's clock starts: the freed memory of the steps before goes
+    // back to the system, so a run of thousands of steps keeps a flat resident size.
+    if (steps_since_release_++ >= kStepsBetweenMemoryReleases) {
+        release_free_memory();
+        steps_since_release_ = 1;
+    }
     const auto t0 = std::chrono::steady_clock::now();
     DistillConfig cfg;
     StepRecord rec;
@@ -437,7 +444,17 @@ DistillConfig DistillRun::config() const {
 
 std::vector<StepRecord> DistillRun::history() const {
     std::lock_guard<std::mutex> lock(state_mutex_);
-    return history_;
+    return {history_.begin(), history_.end()};
+}
+
+std::size_t DistillRun::history_size() const {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    return history_.size();
+}
+
+void DistillRun::visit_history(const std::function<void(const StepRecord&)>& visit) const {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    for (const auto& record : history_) visit(record);
 }
 
 std::vector<ChangeRecord> DistillRun::changes() const {

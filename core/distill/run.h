@@ -2,6 +2,8 @@
 #include <ATen/core/Tensor.h>
 
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -121,10 +123,15 @@ public:
     std::int64_t iteration() const;
     DistillConfig config() const;
     std::vector<StepRecord> history() const;
+    std::size_t history_size() const;
+    // Calls `visit` with each record of the history in order, without copying it (it grows with
+    // every step). Holds the run's lock: `visit` must not call the run.
+    void visit_history(const std::function<void(const StepRecord&)>& visit) const;
     std::vector<ChangeRecord> changes() const;
     // A consistent copy of everything the run needs to continue, as between two steps. Safe from
-    // any thread; the checkpoint writer uses it.
-    DistillRunState export_state() const;
+    // any thread. The checkpoint writer, on the run's own thread, leaves the history out and
+    // reads it with visit_history().
+    DistillRunState export_state(bool include_history = true) const;
 
     // Copies of the current state (CPU tensors).
     at::Tensor images() const;         // model space [N, C, H, W]
@@ -166,7 +173,11 @@ private:
     DistillConfig config_;
     std::vector<std::pair<std::string, std::string>> pending_;
     std::vector<ChangeRecord> changes_;
-    std::vector<StepRecord> history_;
+    // A deque, not a vector: appending never moves the whole history into a new, larger block,
+    // which over a long run left the heap (and resident memory) a little larger each time.
+    std::deque<StepRecord> history_;
+    static constexpr int kStepsBetweenMemoryReleases = 10;
+    int steps_since_release_ = 0;  // step()'s own: only the run's thread touches it
     std::int64_t iteration_ = 0;
     Rng rng_;
     at::Tensor images_, hard_labels_, label_logits_, teacher_targets_;
