@@ -3,8 +3,13 @@
 # iteration, then bench_distill (all three gradient modes), one after the other on this machine,
 # and bench_distill prints the C++/Python time ratio of the unrolled iteration for each N.
 #
+# With --rounds R > 1 the two run R times, interleaved (the order alternating), each round in
+# DIR/roundK/, and a summary gives per N the exact/unrolled and C++/PyTorch ratios of each round
+# (from the fastest repetition of each, the least disturbed on a shared machine) and their medians:
+# on a 2-core machine whose speed drifts by tens of percent, one pass cannot resolve a 1.3x goal.
+#
 # Usage: bench/run_distill_bench.sh [--width 128] [--steps 10,20,40,80] [--reps 3] [--batch 100]
-#                                   [--modes unrolled,tesla,exact] [--out DIR]
+#                                   [--modes unrolled,tesla,exact] [--rounds 1] [--out DIR]
 # Environment: BUILD_DIR (default <repo>/build), PYTHON (default /usr/bin/python3, Debian's
 # interpreter with python3-torch), DISTILLERY_THREADS (threads for both sides; default all cores).
 # Results: DIR/python.json, DIR/cpp.json and DIR/report.md (DIR defaults to a fresh temporary folder).
@@ -14,7 +19,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 build=${BUILD_DIR:-$root/build}
 python=${PYTHON:-/usr/bin/python3}
-width=128 steps=10,20,40,80 reps=3 batch=100 modes=unrolled,tesla,exact out=""
+width=128 steps=10,20,40,80 reps=3 batch=100 modes=unrolled,tesla,exact rounds=1 out=""
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -23,8 +28,9 @@ while [ $# -gt 0 ]; do
         --reps) reps=$2 ;;
         --batch) batch=$2 ;;
         --modes) modes=$2 ;;
+        --rounds) rounds=$2 ;;
         --out) out=$2 ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
         *) echo "run_distill_bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -36,12 +42,48 @@ bench="$build/bench/bench_distill"
 [ -n "$out" ] || out=$(mktemp -d /tmp/distill_bench.XXXXXX)
 mkdir -p "$out"
 
-echo "== PyTorch (Python), unrolled: width $width, N $steps, $reps reps"
-"$python" "$here/python/distill_iteration.py" --width "$width" --steps "$steps" --reps "$reps" --batch "$batch" \
-    --json "$out/python.json" | tee "$out/python.md"
-echo
-echo "== bench_distill (C++): width $width, N $steps, modes $modes, $reps reps"
-"$bench" --width "$width" --steps "$steps" --reps "$reps" --batch "$batch" --modes "$modes" \
-    --json "$out/cpp.json" --python-json "$out/python.json" | tee "$out/report.md"
-echo
+python_side() {
+    echo "== PyTorch (Python), unrolled: width $width, N $steps, $reps reps"
+    "$python" "$here/python/distill_iteration.py" --width "$width" --steps "$steps" --reps "$reps" --batch "$batch" \
+        --json "$1/python.json" | tee "$1/python.md"
+    echo
+}
+cpp_side() {
+    echo "== bench_distill (C++): width $width, N $steps, modes $modes, $reps reps"
+    local py=()
+    [ -f "$1/python.json" ] && py=(--python-json "$1/python.json")
+    "$bench" --width "$width" --steps "$steps" --reps "$reps" --batch "$batch" --modes "$modes" \
+        --json "$1/cpp.json" "${py[@]}" | tee "$1/report.md"
+    echo
+}
+if [ "$rounds" -le 1 ]; then
+    python_side "$out"
+    cpp_side "$out"
+    echo "Results in $out"
+    exit 0
+fi
+for round in $(seq 1 "$rounds"); do
+    dir="$out/round$round"
+    mkdir -p "$dir"
+    echo "==== round $round of $rounds"
+    if [ $((round % 2)) -eq 1 ]; then python_side "$dir"; cpp_side "$dir"
+    else cpp_side "$dir"; python_side "$dir"; fi
+done
+"$python" - "$out" "$rounds" <<'PY' | tee "$out/summary.md"
+import json, statistics, sys
+out, rounds = sys.argv[1], int(sys.argv[2])
+def fastest(path):
+    return {(r["mode"], r["N"]): min(r["times"]) for r in json.load(open(path))["results"]}
+cpp = [fastest(f"{out}/round{k}/cpp.json") for k in range(1, rounds + 1)]
+py = [fastest(f"{out}/round{k}/python.json") for k in range(1, rounds + 1)]
+steps = sorted({n for (m, n) in cpp[0]})
+print("fastest repetition of each round; ratio per round, then the median of the rounds\n")
+print("| N | exact / unrolled | median | C++ / PyTorch (unrolled) | median |\n|---:|---|---:|---|---:|")
+for n in steps:
+    ex = [c[("exact", n)] / c[("unrolled", n)] for c in cpp if ("exact", n) in c and ("unrolled", n) in c]
+    cp = [c[("unrolled", n)] / p[("unrolled", n)] for c, p in zip(cpp, py) if ("unrolled", n) in c and ("unrolled", n) in p]
+    f = lambda v: ", ".join(f"{x:.2f}" for x in v) if v else "-"
+    m = lambda v: f"{statistics.median(v):.2f}" if v else "-"
+    print(f"| {n} | {f(ex)} | {m(ex)} | {f(cp)} | {m(cp)} |")
+PY
 echo "Results in $out"
