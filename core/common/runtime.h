@@ -10,7 +10,7 @@ void init_runtime(int threads = 0);
 // Gives the memory the process has freed back to the system. A run allocates and frees tensors of
 // many sizes at every step, and glibc's malloc keeps the freed pages: over thousands of steps the
 // resident memory crept up by tens of MiB though nothing was live (the soak benchmark; calling
-// malloc_trim from a debugger took it back). Run owners call this after each checkpoint; it takes
+// malloc_trim from a debugger took it back). DistillRun::step() calls it every 10 steps; it takes
 // a few milliseconds. A no-op where the C library is not glibc.
 void release_free_memory();
 

@@ -242,10 +242,8 @@ std::string DistillRun::set(const std::string& key, const std::string& value) {
 StepRecord DistillRun::step() {
     // Every few steps, before the step's clock starts: the freed memory of the steps before goes
     // back to the system, so a run of thousands of steps keeps a flat resident size.
-    if (steps_since_release_++ >= kStepsBetweenMemoryReleases) {
-        release_free_memory();
-        steps_since_release_ = 1;
-    }
+    // (iteration_ is written only by step() itself, on this thread.)
+    if (iteration_ > 0 && iteration_ % kStepsBetweenMemoryReleases == 0) release_free_memory();
     const auto t0 = std::chrono::steady_clock::now();
     DistillConfig cfg;
     StepRecord rec;

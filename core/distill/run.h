@@ -177,7 +177,6 @@ private:
     // which over a long run left the heap (and resident memory) a little larger each time.
     std::deque<StepRecord> history_;
     static constexpr int kStepsBetweenMemoryReleases = 10;
-    int steps_since_release_ = 0;  // step()'s own: only the run's thread touches it
     std::int64_t iteration_ = 0;
     Rng rng_;
     at::Tensor images_, hard_labels_, label_logits_, teacher_targets_;
