@@ -6,9 +6,11 @@
 // Usage: bench_distill [--width 128] [--steps 10,20,40,80] [--reps 3] [--modes unrolled,tesla,exact]
 //                      [--batch 100] [--ipc 10] [--seed 7] [--json OUT] [--python-json FILE]
 //
-// Each mode gets one untimed warm-up call (at the smallest N), then every (mode, N) is run `reps`
-// times; the time is the median, the memory the highest peak over the repetitions (MemoryProbe
-// "cpu": live tensor bytes above what was alive before the call). All modes run the very same
+// Each mode gets one untimed warm-up call (at the smallest N). Then, for each N, every repetition
+// runs the modes one after the other (the order reversed every other repetition), `reps` times;
+// the time is the median, the memory the highest peak over the repetitions (MemoryProbe "cpu":
+// live tensor bytes above what was alive before the call), and the time ratios to the unrolled
+// mode are the medians of the per-repetition ratios. All modes run the very same
 // problem and the very same student plan (batches and DSA draws) for a given N.
 // --python-json reads what bench/python/distill_iteration.py wrote and prints the C++/PyTorch
 // time ratio of the unrolled iteration per N. An unrolled N whose memory, extrapolated linearly from
@@ -254,7 +256,7 @@ int main(int argc, char** argv) {
     std::printf("# Distillation iteration: time and peak memory per gradient mode\n\n");
     std::printf("%s; memory probe %s\n", runtime_summary().c_str(), probe.kind().c_str());
     std::printf("%s, %lld parameters; %lld images (IPC %lld, real Fashion-MNIST), hard labels, batch_syn %lld, "
-                "DSA %s, lr 0.01; median of %d repetitions after one warm-up per mode\n\n",
+                "DSA %s, lr 0.01; median of %d repetitions (the modes taking turns) after one warm-up per mode\n\n",
                 spec.describe().c_str(), static_cast<long long>(net.num_params()),
                 static_cast<long long>(images.size(0)), static_cast<long long>(o.ipc),
                 static_cast<long long>(o.batch), dsa.strategy().c_str(), o.reps);
@@ -283,14 +285,17 @@ int main(int argc, char** argv) {
     std::fflush(stdout);
     std::vector<Measurement> all;
     for (const auto& mode : o.modes) {
-        {
-            const auto t0 = Clock::now();
-            run_mode(mode, problem_for(o.steps.front()));
-            std::fprintf(stderr, "[bench_distill] %s warm-up (N=%lld): %.2f s\n", mode.c_str(),
-                         static_cast<long long>(o.steps.front()),
-                         std::chrono::duration<double>(Clock::now() - t0).count());
-        }
-        for (const auto n : o.steps) {
+        const auto t0 = Clock::now();
+        run_mode(mode, problem_for(o.steps.front()));
+        std::fprintf(stderr, "[bench_distill] %s warm-up (N=%lld): %.2f s\n", mode.c_str(),
+                     static_cast<long long>(o.steps.front()), std::chrono::duration<double>(Clock::now() - t0).count());
+    }
+    for (const auto n : o.steps) {
+        // The modes of one N take turns within every repetition (in reverse order every other
+        // repetition), so that a slow spell of the machine falls on all of them alike and the
+        // per-repetition ratios compare like with like.
+        std::vector<Measurement> at_n;
+        for (const auto& mode : o.modes) {
             // The unrolled mode's memory grows linearly in N: skip an N that would not fit in RAM
             // (predicted from the largest N measured so far) rather than be killed mid-run.
             const Measurement* prev = nullptr;
@@ -306,30 +311,38 @@ int main(int argc, char** argv) {
                     continue;
                 }
             }
-            const auto p = problem_for(n);
             Measurement m;
             m.mode = mode;
             m.steps = n;
-            std::int64_t peak = 0;
-            for (int r = 0; r < o.reps; ++r) {
+            at_n.push_back(std::move(m));
+        }
+        const auto p = problem_for(n);
+        std::vector<std::int64_t> peaks(at_n.size(), 0);
+        for (int r = 0; r < o.reps; ++r) {
+            for (size_t k = 0; k < at_n.size(); ++k) {
+                auto& m = at_n[r % 2 == 0 ? k : at_n.size() - 1 - k];
+                auto& peak = peaks[static_cast<size_t>(&m - at_n.data())];
                 probe.begin();
                 const auto t0 = Clock::now();
-                const auto g = run_mode(mode, p);
+                const auto g = run_mode(m.mode, p);
                 const double s = std::chrono::duration<double>(Clock::now() - t0).count();
                 peak = std::max(peak, probe.peak_bytes());
                 m.seconds.push_back(s);
                 m.loss = g.loss;
                 m.d_images = g.images;
-                std::fprintf(stderr, "[bench_distill] %s N=%lld rep %d/%d: %.2f s, peak %.1f MiB\n", mode.c_str(),
+                std::fprintf(stderr, "[bench_distill] %s N=%lld rep %d/%d: %.2f s, peak %.1f MiB\n", m.mode.c_str(),
                              static_cast<long long>(n), r + 1, o.reps, s, probe.peak_bytes() / 1048576.0);
             }
+        }
+        for (size_t k = 0; k < at_n.size(); ++k) {
+            auto& m = at_n[k];
             m.median = median(m.seconds);
-            m.peak_mib = peak / 1048576.0;
-            std::printf("| %s | %lld | %.3f | %.1f |\n", mode.c_str(), static_cast<long long>(n), m.median,
+            m.peak_mib = peaks[k] / 1048576.0;
+            std::printf("| %s | %lld | %.3f | %.1f |\n", m.mode.c_str(), static_cast<long long>(n), m.median,
                         m.peak_mib);
-            std::fflush(stdout);
             all.push_back(std::move(m));
         }
+        std::fflush(stdout);
     }
 
     // Summary.
@@ -359,13 +372,18 @@ int main(int argc, char** argv) {
         for (const auto n : o.steps) {
             const auto* a = find(all, mode, n);
             const auto* u = find(all, "unrolled", n);
-            if (!a || !u || u->median <= 0) continue;
+            if (!a || !u || a->seconds.size() != u->seconds.size()) continue;
+            std::vector<double> ratios;  // repetition by repetition: the two ran back to back
+            for (size_t r = 0; r < a->seconds.size(); ++r)
+                if (u->seconds[r] > 0) ratios.push_back(a->seconds[r] / u->seconds[r]);
+            if (ratios.empty()) continue;
             char buf[64];
             std::snprintf(buf, sizeof buf, "%sN=%lld x%.2f", line.empty() ? "" : ", ", static_cast<long long>(n),
-                          a->median / u->median);
+                          median(ratios));
             line += buf;
         }
-        if (!line.empty()) std::printf("- time %s/unrolled: %s\n", mode.c_str(), line.c_str());
+        if (!line.empty())
+            std::printf("- time %s/unrolled (median of the per-repetition ratios): %s\n", mode.c_str(), line.c_str());
     }
     {
         // Sanity: the exact mode must give MTT's gradient (float32 rounding apart).

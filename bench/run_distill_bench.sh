@@ -5,8 +5,10 @@
 #
 # With --rounds R > 1 the two run R times, interleaved (the order alternating), each round in
 # DIR/roundK/, and a summary gives per N the exact/unrolled and C++/PyTorch ratios of each round
-# (from the fastest repetition of each, the least disturbed on a shared machine) and their medians:
-# on a 2-core machine whose speed drifts by tens of percent, one pass cannot resolve a 1.3x goal.
+# and their medians: exact/unrolled from the repetitions, in which bench_distill runs the modes back
+# to back; C++/PyTorch from the fastest repetition of each, the least disturbed on a shared
+# machine. On a 2-core machine whose speed drifts by tens of percent, one pass cannot resolve a
+# 1.3x goal.
 #
 # Usage: bench/run_distill_bench.sh [--width 128] [--steps 10,20,40,80] [--reps 3] [--batch 100]
 #                                   [--modes unrolled,tesla,exact] [--rounds 1] [--out DIR]
@@ -74,13 +76,20 @@ import json, statistics, sys
 out, rounds = sys.argv[1], int(sys.argv[2])
 def fastest(path):
     return {(r["mode"], r["N"]): min(r["times"]) for r in json.load(open(path))["results"]}
+def paired(path, mode, n):
+    t = {(r["mode"], r["N"]): r["times"] for r in json.load(open(path))["results"]}
+    if (mode, n) not in t or ("unrolled", n) not in t:
+        return None
+    return statistics.median(a / b for a, b in zip(t[(mode, n)], t[("unrolled", n)]))
 cpp = [fastest(f"{out}/round{k}/cpp.json") for k in range(1, rounds + 1)]
 py = [fastest(f"{out}/round{k}/python.json") for k in range(1, rounds + 1)]
 steps = sorted({n for (m, n) in cpp[0]})
-print("fastest repetition of each round; ratio per round, then the median of the rounds\n")
+print("exact / unrolled: per round, the median of the per-repetition ratios (bench_distill runs the")
+print("modes back to back in every repetition); C++ / PyTorch: per round, the fastest repetition of")
+print("each (separate processes); then the median of the rounds\n")
 print("| N | exact / unrolled | median | C++ / PyTorch (unrolled) | median |\n|---:|---|---:|---|---:|")
 for n in steps:
-    ex = [c[("exact", n)] / c[("unrolled", n)] for c in cpp if ("exact", n) in c and ("unrolled", n) in c]
+    ex = [x for x in (paired(f"{out}/round{k}/cpp.json", "exact", n) for k in range(1, rounds + 1)) if x is not None]
     cp = [c[("unrolled", n)] / p[("unrolled", n)] for c, p in zip(cpp, py) if ("unrolled", n) in c and ("unrolled", n) in p]
     f = lambda v: ", ".join(f"{x:.2f}" for x in v) if v else "-"
     m = lambda v: f"{statistics.median(v):.2f}" if v else "-"

@@ -18,6 +18,7 @@
 #include <random>
 #include <vector>
 
+#include "common/cpu_allocator.h"
 #include "common/error.h"
 #include "common/runtime.h"
 #include "distill/checkpoint.h"
@@ -423,6 +424,42 @@ private Q_SLOTS:
         const long released = resident_kib();
         std::free(pin);
         QVERIFY2(kept - released > 32 * 1024, qPrintable(QString("resident %1 KiB before, %2 KiB after").arg(kept).arg(released)));
+#endif
+    }
+
+    // A freed tensor's block is kept and handed to the next tensor of its size (no fresh pages to
+    // fault in); a block nobody took between two releases goes back to the system.
+    void freedTensorBlocksAreReusedThenGivenBack() {
+#if !defined(__linux__)
+        QSKIP("the CPU allocator keeps blocks only on Linux");
+#else
+        if (resident_kib() < 0) QSKIP("no /proc/self/status");
+        install_cpu_allocator();
+        release_free_memory(/*all_cached=*/true);
+        QCOMPARE(cpu_cached_bytes(), std::int64_t(0));
+        const std::int64_t bytes = std::int64_t(64) << 20;
+        const auto live_before = cpu_tensor_bytes();
+        void* first = nullptr;
+        {
+            auto t = torch::ones({bytes / 4}, torch::kFloat32);  // touched: resident
+            first = t.data_ptr();
+            QCOMPARE(cpu_tensor_bytes() - live_before, bytes);
+        }
+        QCOMPARE(cpu_tensor_bytes(), live_before);
+        QCOMPARE(cpu_cached_bytes(), bytes);
+        {
+            auto t = torch::zeros({bytes / 4}, torch::kFloat32);
+            QCOMPARE(t.data_ptr(), first);  // the same block again
+            QCOMPARE(t.sum().item<double>(), 0.0);  // and zeros are zeros on a reused block
+            QCOMPARE(cpu_cached_bytes(), std::int64_t(0));
+        }
+        release_free_memory();  // taken since the last release: kept
+        QCOMPARE(cpu_cached_bytes(), bytes);
+        const long kept = resident_kib();
+        release_free_memory();  // not taken since: given back
+        const long released = resident_kib();
+        QCOMPARE(cpu_cached_bytes(), std::int64_t(0));
+        QVERIFY2(kept - released > 48 * 1024, qPrintable(QString("resident %1 KiB before, %2 KiB after").arg(kept).arg(released)));
 #endif
     }
 };

@@ -4,11 +4,14 @@
 
 #include <QtTest>
 
+#include <dlfcn.h>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 
 #include "common/error.h"
+#include "common/runtime.h"
 #include "distill/datm.h"
 #include "distill/matching.h"
 #include "distill/run.h"
@@ -393,6 +396,19 @@ private Q_SLOTS:
         const auto soft = run.evaluate_random_real(ec, true);
         QCOMPARE(syn.accuracies.size(), size_t(1));
         QVERIFY(syn.mean > 0.1 && hard.mean > 0.1 && soft.mean > 0.1);
+    }
+
+    // init_runtime leaves the threading to LibTorch: OpenBLAS's own pool of spinning threads,
+    // beside LibTorch's, made every distillation step about 1.6x slower on two cores
+    // (docs/benchmarks.md). Last, since it changes the thread count for what follows.
+    void runtimeGivesBlasOneThread() {
+        if (std::getenv("OPENBLAS_NUM_THREADS") != nullptr) QSKIP("OPENBLAS_NUM_THREADS is set: the user's choice stands");
+        using GetThreads = int (*)();
+        auto* blas_threads = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+        if (blas_threads == nullptr) QSKIP("LibTorch's BLAS here is not OpenBLAS");
+        init_runtime(2);
+        QCOMPARE(blas_threads(), 1);
+        QCOMPARE(at::get_num_threads(), 2);
     }
 };
 

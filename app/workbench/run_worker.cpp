@@ -307,6 +307,7 @@ void RunWorker::run() {
                     publishSteps(true);
                     publishImages();
                     saveCheckpoint();
+                    release_free_memory(/*all_cached=*/true);  // nothing runs until the user says so
                     setState(running_ ? WorkerState::Paused : (finished ? WorkerState::Finished : WorkerState::Ready));
                     lock.relock();
                     continue;

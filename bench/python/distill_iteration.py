@@ -12,14 +12,16 @@ Written for Debian's python3-torch 1.13 (CPU). Run with /usr/bin/python3 where `
 another interpreter without torch.
 
     distill_iteration.py [--width 128] [--steps 10,20,40,80] [--reps 3] [--batch 100] [--ipc 10]
-                         [--threads N] [--json OUT]
+                         [--threads N] [--blas one-thread|default] [--json OUT]
 
 Like bench_distill: one untimed warm-up (at the smallest N), then `reps` timed iterations per N;
 the reported time is their median. An N whose memory, extrapolated from the peak RSS so far, would
 exceed 85 % of MemAvailable is skipped and reported as such. Threads: --threads, else $DISTILLERY_THREADS, else every core
-(bench_distill's init_runtime picks the same).
+(bench_distill's init_runtime picks the same). BLAS: OpenBLAS on one thread, as init_runtime sets it,
+unless --blas default (OpenBLAS's own thread pool, as a plain PyTorch script runs).
 """
 import argparse
+import ctypes
 import json
 import math
 import os
@@ -220,6 +222,21 @@ def max_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KiB on Linux
 
 
+def blas_threads(one):
+    """Like bench_distill's init_runtime: OpenBLAS on one thread (its own pool of spinning threads
+    fights LibTorch's OpenMP pool) unless OPENBLAS_NUM_THREADS is set. --blas default leaves
+    OpenBLAS as a plain PyTorch script has it. Returns a description for the report."""
+    if "OPENBLAS_NUM_THREADS" in os.environ:
+        return f"OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}"
+    try:
+        openblas = ctypes.CDLL("libopenblas.so.0")  # the instance LibTorch already loaded
+    except OSError:
+        return "BLAS not OpenBLAS"
+    if one:
+        openblas.openblas_set_num_threads(1)
+    return f"OpenBLAS {openblas.openblas_get_num_threads()} thread(s)"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--width", type=int, default=128)
@@ -229,11 +246,13 @@ def main():
     ap.add_argument("--ipc", type=int, default=10)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threads", type=int, default=0)
+    ap.add_argument("--blas", choices=["one-thread", "default"], default="one-thread")
     ap.add_argument("--json", default="")
     args = ap.parse_args()
 
     threads = args.threads or int(os.environ.get("DISTILLERY_THREADS", "0") or 0) or os.cpu_count() or 1
     torch.set_num_threads(threads)
+    blas = blas_threads(args.blas == "one-thread")
     steps = sorted({int(s) for s in args.steps.split(",") if s})
     if not steps or min(steps) <= 0 or args.reps <= 0:
         sys.exit("distill_iteration.py: --steps and --reps must be positive")
@@ -250,7 +269,7 @@ def main():
              for n in steps}
 
     print("# Distillation iteration in PyTorch (Python): unrolled gradient\n")
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads; ConvNet-3 width {args.width}, "
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads, {blas}; ConvNet-3 width {args.width}, "
           f"{net.size} parameters; {n_images} images (random normal), hard labels, batch_syn {args.batch}, "
           f"DSA color_crop_cutout_flip_scale_rotate, lr 0.01; median of {args.reps} repetitions after one warm-up\n")
 

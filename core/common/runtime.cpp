@@ -4,14 +4,33 @@
 
 #include <cstdlib>
 #if defined(__GLIBC__)
+#include <dlfcn.h>
 #include <malloc.h>
 #endif
 #include <sstream>
 #include <thread>
 
+#include "common/cpu_allocator.h"
 #include "common/error.h"
 
 namespace distillery {
+namespace {
+
+// OpenBLAS's pthread build (what Debian's libblas.so.3 points to) runs its own pool of worker
+// threads beside LibTorch's OpenMP pool, and they spin (sched_yield) between calls. With both at
+// every core, the two pools fought over the cores: on our 2-vCPU machine an exact-gradient
+// iteration took 6.0 s against 3.7 s with OpenBLAS on one thread, and an unrolled one 4.5 s
+// against 2.7 s (docs/benchmarks.md, 2026-11-30). LibTorch parallelises around its BLAS calls
+// itself, so BLAS gets one thread, unless the user set OPENBLAS_NUM_THREADS.
+void single_threaded_blas() {
+#if defined(__GLIBC__)
+    if (std::getenv("OPENBLAS_NUM_THREADS") != nullptr) return;
+    using SetThreads = void (*)(int);
+    if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) set(1);
+#endif
+}
+
+}  // namespace
 
 void init_runtime(int threads) {
     if (threads <= 0) {
@@ -20,9 +39,12 @@ void init_runtime(int threads) {
     if (threads <= 0) threads = static_cast<int>(std::thread::hardware_concurrency());
     if (threads <= 0) threads = 1;
     at::set_num_threads(threads);
+    single_threaded_blas();
+    install_cpu_allocator();
 }
 
-void release_free_memory() {
+void release_free_memory(bool all_cached) {
+    release_cached_cpu_blocks(all_cached);
 #if defined(__GLIBC__)
     malloc_trim(0);
 #endif

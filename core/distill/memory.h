@@ -5,7 +5,7 @@
 namespace distillery {
 
 // Peak tensor memory of a region of code, for the memory-against-matching-steps view.
-// CPU: Distillery wraps LibTorch's CPU allocator and counts the bytes of live tensors; the probe
+// CPU: Distillery's CPU allocator (common/cpu_allocator.h) counts the bytes of live tensors; the probe
 // reports the highest count reached since begin() minus the count at begin(), i.e. the extra
 // tensor memory the region needed at its worst. Memory that oneDNN or BLAS take for themselves
 // outside the allocator is not counted. CUDA: the peak of LibTorch's CUDA caching allocator's
@@ -22,8 +22,5 @@ private:
     std::string kind_;
     std::int64_t at_begin_ = 0;
 };
-
-// Bytes of CPU tensor memory alive now (0 before the first MemoryProbe exists).
-std::int64_t cpu_tensor_bytes();
 
 }  // namespace distillery
