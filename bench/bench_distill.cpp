@@ -320,8 +320,9 @@ int main(int argc, char** argv) {
         std::vector<std::int64_t> peaks(at_n.size(), 0);
         for (int r = 0; r < o.reps; ++r) {
             for (size_t k = 0; k < at_n.size(); ++k) {
-                auto& m = at_n[r % 2 == 0 ? k : at_n.size() - 1 - k];
-                auto& peak = peaks[static_cast<size_t>(&m - at_n.data())];
+                const size_t i = r % 2 == 0 ? k : at_n.size() - 1 - k;
+                auto& m = at_n[i];
+                auto& peak = peaks[i];
                 probe.begin();
                 const auto t0 = Clock::now();
                 const auto g = run_mode(m.mode, p);

@@ -81,6 +81,10 @@ public:
         else throw Error("checkpoint: cannot store a tensor of type " + std::string(c10::toString(type)));
         u8(static_cast<std::uint8_t>(t.dim()));
         for (const auto d : t.sizes()) i64(d);
+        if (!out_) {  // counting: no copy off the device, no contiguous copy
+            size_ += static_cast<std::uint64_t>(t.numel()) * t.element_size();
+            return;
+        }
         const auto c = t.detach().to(torch::kCPU).contiguous();
         raw(c.data_ptr(), c.nbytes());
     }
