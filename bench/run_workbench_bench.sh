@@ -32,21 +32,22 @@ for b in "$cli" "$app"; do [ -x "$b" ] || { echo "run_workbench_bench.sh: $b not
 command -v xvfb-run >/dev/null || { echo "run_workbench_bench.sh: xvfb-run missing" >&2; exit 1; }
 [ -n "$out" ] || out=$(mktemp -d /tmp/workbench_bench.XXXXXX)
 mkdir -p "$out"
-cd "$root"  # both find the preset's experts in runs/experts/...
+cd "$root"
+experts="$root/runs/experts/bench-$preset"  # one folder for both, trained once
 
-# A tiny final evaluation: this measures the distillation steps, not the evaluation.
-sets=(--set Iteration=100000 --set num_eval=1 --set epoch_eval_train=1)
+# No evaluation during the run, a tiny final one: this measures the distillation steps.
+sets=(--set Iteration=100000 --set eval_it=0 --set num_eval=1 --set epoch_eval_train=1)
 echo "== experts for $preset (trained once if missing)"
-"$cli" experts --preset "$preset" --quiet >/dev/null
+"$cli" experts --preset "$preset" --experts "$experts" --quiet >/dev/null
 headless() {
     echo "== round $1: headless (distillery-cli distill), $iterations iterations"
-    "$cli" distill --preset "$preset" "${sets[@]}" --iterations "$iterations" --out "$out/cli$1" --quiet >/dev/null
+    "$cli" distill --preset "$preset" "${sets[@]}" --experts "$experts" --iterations "$iterations" --out "$out/cli$1" --quiet >/dev/null
 }
 workbench() {
     # Without the stall probe: its 10 ms timer wakes the UI thread 100 times a second, which the
     # headless run does not have.
     echo "== round $1: workbench, every view live, $iterations iterations"
-    xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --no-settings --preset "$preset" "${sets[@]}" \
+    xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --no-settings --preset "$preset" "${sets[@]}" --experts "$experts" --runs "$out/runs" \
         --quit-after "$iterations" --measure "$out/workbench$1.json" --no-stall-probe
 }
 for round in $(seq 1 "$rounds"); do
@@ -54,7 +55,7 @@ for round in $(seq 1 "$rounds"); do
     else workbench "$round"; headless "$round"; fi
 done
 echo "== workbench with the UI stall probe, $iterations iterations"
-xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --no-settings --preset "$preset" "${sets[@]}" \
+xvfb-run -a -s "-screen 0 1600x1000x24" "$app" --no-settings --preset "$preset" "${sets[@]}" --experts "$experts" --runs "$out/runs" \
     --quit-after "$iterations" --measure "$out/workbench_stalls.json"
 
 /usr/bin/python3 - "$out" "$warmup" "$rounds" <<'PY'
@@ -75,5 +76,9 @@ st = json.load(open(f"{out}/workbench_stalls.json"))
 print(f"UI thread with the stall probe: longest stall {st['ui_longest_stall_ms']:.1f} ms "
       f"({st['ui_longest_stall_at_s']:.1f} s after the run started), p99 {st['ui_stall_p99_ms']:.1f} ms, "
       f"{st['ui_ticks_over_50ms']} of {st['ui_ticks']} ticks over 50 ms")
+# The views must have drawn: a view that only receives data costs nothing and proves nothing.
+for r in range(1, rounds + 1):
+    views = json.load(open(f"{out}/workbench{r}.json"))["views"]
+    print(f"round {r} views (redraws, shown): " + ", ".join(f"{k} {v['redraws']}, {v['shown']}" for k, v in sorted(views.items())))
 PY
 echo "Results in $out"

@@ -221,11 +221,15 @@ private Q_SLOTS:
     void distillGuardStopsAndResumeContinues() {
         if (!have_fashion()) QSKIP("dataset-fashion-mnist is not installed");
         const auto out = path("guarded");
-        // lr_img so large that the first update overflows the images.
-        const auto stopped = run_cli(tiny_distill(path("kill-experts"), 4) + QStringList{"--out", out, "--set", "lr_img=1e300"});
+        // Values beyond their range are refused before any work, with the range.
+        const auto huge = run_cli(tiny_distill(path("kill-experts"), 4) + QStringList{"--out", out, "--set", "syn_steps=100000000"});
+        QCOMPARE(huge.code, 2);
+        QVERIFY2(huge.err.contains("syn_steps must lie between 1 and 10000, not 100000000"), qPrintable(huge.err));
+        QVERIFY(!QFileInfo::exists(out + "/checkpoint.dckpt"));
+        // lr_lr so large that the first update drives the learned lr below zero.
+        const auto stopped = run_cli(tiny_distill(path("kill-experts"), 4) + QStringList{"--out", out, "--set", "lr_lr=1"});
         QCOMPARE(stopped.code, 4);
-        QVERIFY2(stopped.err.contains("stopped at iteration 0: the update made the synthetic images infinite or NaN"),
-                 qPrintable(stopped.err));
+        QVERIFY2(stopped.err.contains("stopped at iteration 0: the learned lr went negative"), qPrintable(stopped.err));
         QVERIFY(stopped.err.contains("distillery-cli distill --resume " + out + " --set KEY=VALUE"));
         QCOMPARE(read_checkpoint_info((out + "/checkpoint.dckpt").toStdString()).iteration, std::int64_t(0));
         // Settings that decide the data, or shape the synthetic set, cannot change on resuming.
@@ -238,7 +242,7 @@ private Q_SLOTS:
         refused = run_cli({"distill", "--resume", path("nothing-here")});
         QCOMPARE(refused.code, 2);
         QVERIFY2(refused.err.contains("nothing-here: no checkpoint file here"), qPrintable(refused.err));
-        const auto fixed = run_cli({"distill", "--resume", out, "--set", "lr_img=100", "--threads", "1", "--quiet"});
+        const auto fixed = run_cli({"distill", "--resume", out, "--set", "lr_lr=1e-7", "--threads", "1", "--quiet"});
         QVERIFY2(fixed.code == 0, qPrintable(fixed.err));
         QCOMPARE(read_checkpoint_info((out + "/checkpoint.dckpt").toStdString()).iteration, std::int64_t(4));
     }

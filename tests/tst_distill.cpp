@@ -6,11 +6,16 @@
 
 #include <dlfcn.h>
 
+#include <clocale>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
 #include "common/error.h"
+#include "common/message.h"
+#include "common/metrics_log.h"
+#include "common/numbers.h"
 #include "common/runtime.h"
 #include "distill/datm.h"
 #include "distill/matching.h"
@@ -256,6 +261,67 @@ private Q_SLOTS:
         QCOMPARE(tesla.labels, LabelMode::Teacher);
     }
 
+    // Values a person types get a sane range; a method switched on a preset made for another one
+    // still gives a valid DATM window.
+    void settingsHaveSaneBoundsAndDatmAValidWindow() {
+        DistillConfig c;
+        QCOMPARE(QString::fromStdString(c.apply("syn_steps", "100000000")),
+                 QString("syn_steps must lie between 1 and 10000, not 100000000"));
+        QCOMPARE(c.syn_steps, std::int64_t(20));
+        QVERIFY(c.apply("syn_steps", "10000").empty());
+        QVERIFY(!c.apply("Iteration", "99999999999999999999").empty());  // beyond 64 bits
+        QVERIFY(!c.apply("Iteration", "100000000").empty());
+        QVERIFY(!c.apply("lr_img", "1e300").empty());
+        QVERIFY(!c.apply("expert_epochs", "0").empty());
+        QVERIFY(!c.apply("batch_syn", "-1").empty());
+        QVERIFY(!c.apply("lr_lr", "nan").empty());
+        QVERIFY(!c.apply("lr_img", "0x10").empty());
+        for (const auto& name : preset_names()) {
+            auto s = load_preset(name);
+            if (!s.has("method")) continue;
+            s.set("method", "datm");
+            const auto cfg = DistillConfig::from_settings(s, s.text("dataset"));
+            QVERIFY2(cfg.current_max_start_epoch > cfg.min_start_epoch && cfg.current_max_start_epoch <= cfg.max_start_epoch, name.c_str());
+        }
+        auto quick = load_preset("quick");
+        quick.set("method", "datm");
+        const auto datm = DistillConfig::from_settings(quick, "fashion-mnist");
+        QCOMPARE(datm.current_max_start_epoch, std::int64_t(2));  // quick: max_start_epoch = 4
+        QCOMPARE(datm.expansion_end_epoch, datm.iterations / 2);
+    }
+
+    // A German desktop's C locale reads "0.01" as 0 with strtod; the engine's numbers do not depend on it.
+    void numbersReadAndWriteTheSameInAGermanLocale() {
+        const std::string saved = setlocale(LC_ALL, nullptr);
+        QVERIFY2(setlocale(LC_ALL, "de_DE.UTF-8") != nullptr, "the de_DE.UTF-8 locale is not installed (scripts/setup-debian.sh)");
+        QCOMPARE(std::strtod("0.5", nullptr), 0.0);  // the trap
+        QCOMPARE(*parse_double("0.01"), 0.01);
+        QVERIFY(!parse_double("0,01"));
+        QVERIFY(!parse_double("1e999"));
+        QVERIFY(!parse_double(" 1"));
+        QCOMPARE(*parse_int("+12"), std::int64_t(12));
+        QVERIFY(!parse_int("12a"));
+        QVERIFY(!parse_int("99999999999999999999"));
+        QCOMPARE(Settings::parse("lr = 0.01", "t").number("lr"), 0.01);
+        DistillConfig c;
+        QVERIFY(c.apply("lr_lr", "0.00002").empty());
+        QCOMPARE(c.lr_lr, 2e-5);
+        QCOMPARE(*parse_double(c.get("lr_lr")), 2e-5);
+        QCOMPARE(number(0.5), std::string("0.5"));
+        QCOMPARE(format_double(0.1), std::string("0.1"));
+        setlocale(LC_ALL, saved.c_str());
+    }
+
+    void engineRefusalsGoThroughTheInstalledTranslator() {
+        set_message_translator([](const char* format) -> std::string {
+            return std::string(format) == "{1} must be positive" ? "{1} muss positiv sein" : format;
+        });
+        DistillConfig c;
+        QCOMPARE(QString::fromStdString(c.apply("lr_img", "-5")), QString("lr_img muss positiv sein"));
+        set_message_translator(nullptr);
+        QCOMPARE(QString::fromStdString(c.apply("lr_img", "-5")), QString("lr_img must be positive"));
+    }
+
     void runAppliesChangesAtNextStepAndRefusesBadOnes() {
         auto cfg = short_run("mtt");
         cfg.syn_steps = 3;
@@ -297,7 +363,7 @@ private Q_SLOTS:
         QVERIFY(run.images().equal(before));
         QCOMPARE(run.iteration(), std::int64_t(1));
         QVERIFY(run.set("threshold", "inf").empty());
-        QVERIFY(run.set("lr_lr", "1000").empty());  // a huge lr step would push alpha far away
+        QVERIFY(run.set("lr_lr", "1").empty());  // the largest lr step allowed: it pushes alpha far away
         QVERIFY(run.set("lr_floor", "0.009").empty());
         for (int i = 0; i < 3; ++i) run.step();
         QVERIFY(run.lr() >= 0.009);

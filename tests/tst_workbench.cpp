@@ -1,6 +1,18 @@
 // The workbench as a user drives it (offscreen): the real window, the real worker thread and the
 // real engine on a tiny Fashion-MNIST run.
 #include <QAction>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QInputDialog>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLocale>
+#include <QProcess>
+#include <QSet>
+#include <QSettings>
+#include <QTabBar>
+#include <QTimer>
 #include <QDockWidget>
 #include <QDir>
 #include <QDirIterator>
@@ -14,9 +26,13 @@
 #include <QTranslator>
 #include <QtTest>
 
+#include <clocale>
+#include <cstdlib>
 #include <memory>
 
+#include "config/settings.h"
 #include "distill/checkpoint.h"
+#include "expert/expert_trainer.h"
 #include "widgets/hyperparameter_panel.h"
 #include "widgets/image_detail_dialog.h"
 #include "widgets/image_grid_view.h"
@@ -51,7 +67,7 @@ num_eval = 1
 epoch_eval_train = 2
 )";
 
-constexpr int kTimeout = 120000;
+constexpr int kTimeout = 60000;
 
 }  // namespace
 
@@ -60,8 +76,12 @@ class TestWorkbench : public QObject {
 
     QTemporaryDir tmp_;
     QString preset_, experts_;
+    QTranslator german_;
 
-    std::unique_ptr<MainWindow> openWindow(const QStringList& overrides = {}) {
+    // At the user's pace the worker sends steps and images at its own intervals, as in the app;
+    // otherwise every step reaches the views at once.
+    enum class Pace { Immediate, User };
+    std::unique_ptr<MainWindow> openWindow(const QStringList& overrides = {}, Pace pace = Pace::Immediate) {
         StartOptions o;
         o.preset = preset_;
         o.experts_dir = experts_;
@@ -69,9 +89,66 @@ class TestWorkbench : public QObject {
         o.overrides = overrides;
         o.remember = false;
         auto w = std::make_unique<MainWindow>(o);
-        w->worker()->setEmitIntervals(0, 0);  // every step reaches the views at once
+        w->resize(1400, 900);  // a desktop's window, whatever the offscreen screen's size
+        if (pace == Pace::Immediate) w->worker()->setEmitIntervals(0, 0);
         w->show();
         return w;
+    }
+    static void press(MainWindow& w, int key, Qt::KeyboardModifiers modifiers = Qt::NoModifier) {
+        QTest::keyClick(&w, static_cast<Qt::Key>(key), modifiers);
+    }
+
+    // Pixels of `image` within `area` that are within `tolerance` of `color` in every channel.
+    static int pixelsLike(const QImage& image, const QRect& area, const QColor& color, int tolerance = 30) {
+        int n = 0;
+        const QRect clipped = area.intersected(image.rect());
+        for (int y = clipped.top(); y <= clipped.bottom(); ++y)
+            for (int x = clipped.left(); x <= clipped.right(); ++x) {
+                const QColor p = image.pixelColor(x, y);
+                n += qAbs(p.red() - color.red()) <= tolerance && qAbs(p.green() - color.green()) <= tolerance &&
+                     qAbs(p.blue() - color.blue()) <= tolerance;
+            }
+        return n;
+    }
+    static int distinctColours(const QImage& image) {
+        QSet<QRgb> colours;
+        for (int y = 0; y < image.height(); y += 2)
+            for (int x = 0; x < image.width(); x += 2) colours.insert(image.pixel(x, y));
+        return colours.size();
+    }
+    // Raises a tabbed dock the way a person does: a click on its tab.
+    static void clickTab(MainWindow& w, const QString& title) {
+        for (QTabBar* bar : w.findChildren<QTabBar*>())
+            for (int i = 0; i < bar->count(); ++i)
+                if (bar->tabText(i) == title) {
+                    QTest::mouseClick(bar, Qt::LeftButton, {}, bar->tabRect(i).center());
+                    return;
+                }
+        QFAIL(qPrintable("no tab " + title));
+    }
+    // Every view shows the run, read from what is on screen: the plots' graphs and their pixels,
+    // the images drawn, the soft-label map. No refreshNow(): the views draw on their own timers.
+    void checkEveryViewShowsTheRun(MainWindow& w, int done) {
+        QTRY_COMPARE_WITH_TIMEOUT(w.lossView()->shownCount(), done, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.lrView()->shownCount(), done, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.imageView()->shownCount(), 20, 5000);
+
+        auto* loss_plot = w.lossView()->plot();
+        const QImage loss = loss_plot->grab().toImage();
+        // The smoothed loss is a dark 2-pixel line inside the axes: dozens of its pixels.
+        QVERIFY2(pixelsLike(loss, loss_plot->axisRect()->rect(), QColor(40, 40, 40), 25) > 20, "no loss curve on screen");
+        clickTab(w, w.findChild<QDockWidget*>("dock_lr")->windowTitle());
+        auto* lr_plot = w.lrView()->plot();
+        QTRY_VERIFY_WITH_TIMEOUT(pixelsLike(lr_plot->grab().toImage(), lr_plot->axisRect()->rect(), QColor(148, 103, 189)) > 20, 5000);
+        QCOMPARE(lr_plot->graph(0)->dataCount(), done);
+        QVERIFY(distinctColours(w.imageView()->grab().toImage()) > 20);  // images, not a blank canvas
+
+        // The soft labels' dock is tabbed behind: raised by its tab, it draws the run's labels.
+        clickTab(w, w.findChild<QDockWidget*>("dock_soft_labels")->windowTitle());
+        QTRY_COMPARE_WITH_TIMEOUT(w.softLabelView()->shownCount(), 20, 5000);
+        QVERIFY(distinctColours(w.softLabelView()->grab().toImage()) > 20);
+        clickTab(w, w.findChild<QDockWidget*>("dock_memory")->windowTitle());
+        QTRY_VERIFY_WITH_TIMEOUT(w.memoryView()->shownCount() >= 1, 5000);
     }
 
     static void waitForState(MainWindow& w, WorkerState s) {
@@ -79,7 +156,7 @@ class TestWorkbench : public QObject {
         QTRY_VERIFY_WITH_TIMEOUT(w.worker()->state() == s && w.shownState() == s, kTimeout);
     }
     static void runUntil(MainWindow& w, qint64 iteration) {
-        QTRY_VERIFY_WITH_TIMEOUT(w.worker()->iteration() >= iteration, kTimeout);
+        QTRY_VERIFY2_WITH_TIMEOUT(w.worker()->iteration() >= iteration, qPrintable(w.log().join('\n')), kTimeout);
     }
     static void pauseAndWait(MainWindow& w) {
         w.action("pause")->trigger();
@@ -90,6 +167,13 @@ class TestWorkbench : public QObject {
 private Q_SLOTS:
     void initTestCase() {
         QStandardPaths::setTestModeEnabled(true);
+        // Under a German system locale (tst_workbench_de), the interface is German, as in the app.
+        if (qEnvironmentVariable("LANG").startsWith("de_DE")) {
+            // The C library's locale too, or this run would not test what a German desktop does.
+            QVERIFY2(QString(setlocale(LC_NUMERIC, nullptr)).startsWith("de_DE"), "de_DE.UTF-8 is not installed");
+            QVERIFY2(german_.load(QStringLiteral(DISTILLERY_QM_DE)), DISTILLERY_QM_DE);
+            QCoreApplication::installTranslator(&german_);
+        }
         QVERIFY(tmp_.isValid());
         preset_ = tmp_.filePath("tiny.preset");
         QFile f(preset_);
@@ -380,18 +464,18 @@ private Q_SLOTS:
     }
 
     void guardPausesTheRunWithAMessage() {
-        // An lr_img so large the images overflow: the engine rolls the step back, the run pauses.
-        auto w = openWindow({"lr_img=1e300"});
+        // An lr_lr so large the learned lr jumps below zero: the engine rolls the step back, the run pauses.
+        auto w = openWindow({"lr_lr=1"});
         w->action("start")->trigger();
         waitForState(*w, WorkerState::Paused);
         QCOMPARE(w->worker()->iteration(), qint64(0));
-        QTRY_VERIFY2_WITH_TIMEOUT(w->log().join('\n').contains("infinite or NaN"), qPrintable(w->log().join('\n')), 5000);
+        QTRY_VERIFY2_WITH_TIMEOUT(w->log().join('\n').contains("went negative"), qPrintable(w->log().join('\n')), 5000);
         // The suggested fix, then on.
-        QVERIFY(w->worker()->setHyperparameter("lr_img", "100").isEmpty());
+        QVERIFY(w->worker()->setHyperparameter("lr_lr", "1e-7").isEmpty());
         w->action("resume")->trigger();
         runUntil(*w, 2);
         pauseAndWait(*w);
-        QCOMPARE(w->worker()->engineValue("lr_img").toDouble(), 100.0);
+        QCOMPARE(w->worker()->engineValue("lr_lr").toDouble(), 1e-7);
     }
 
     void germanTranslation() {
@@ -403,6 +487,243 @@ private Q_SLOTS:
         QCOMPARE(w->action("pause")->text(), QString("&Pause"));
         QVERIFY(w->windowTitle().contains("Werkbank"));
         QCoreApplication::removeTranslator(&german);
+    }
+
+    // A person's path: the real window, large as on a desktop, started and paused with keys, the
+    // worker at its own pace. Every live view must show the run without anything forcing a redraw.
+    void liveViewsDrawARunStartedWithKeys() {
+        auto w = openWindow({"method=tesla"}, Pace::User);
+        w->resize(1600, 1000);
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+        waitForState(*w, WorkerState::Ready);
+        press(*w, Qt::Key_R, Qt::ControlModifier);  // Start
+        runUntil(*w, 4);
+        press(*w, Qt::Key_P, Qt::ControlModifier);  // Pause
+        waitForState(*w, WorkerState::Paused);
+        checkEveryViewShowsTheRun(*w, static_cast<int>(w->worker()->iteration()));
+        // Paused: the status says where it is, with neither speed nor time left.
+        const auto main_tr = [](const char* text) { return QCoreApplication::translate("distillery::ui::MainWindow", text); };
+        const qint64 at = w->worker()->iteration();
+        QVERIFY2(w->statusText().endsWith(" · " + main_tr("Iteration %1 / %2").arg(at).arg(100000)), qPrintable(w->statusText()));
+        const QString log = w->log().join('\n');
+        QCOMPARE(log.count(main_tr("Run started: %1 iterations").arg(100000)), 1);
+        QCOMPARE(log.count(main_tr("Paused at iteration %1").arg(at)), 1);
+    }
+
+    // The same under a German system locale (LANG=de_DE.UTF-8), where strtod reads "0.01" as 0:
+    // decimal values typed in the panel are accepted, and refusals read in German without the
+    // preset's name.
+    void germanLocaleAcceptsDecimals() {
+        const std::string saved = setlocale(LC_ALL, nullptr);
+        QVERIFY2(setlocale(LC_ALL, "de_DE.UTF-8") != nullptr, "the de_DE.UTF-8 locale is not installed (scripts/setup-debian.sh)");
+        QCOMPARE(QString::number(strtod("0.5", nullptr)), QString("0"));  // the trap this guards against
+        QTranslator german;
+        QVERIFY(german.load(QStringLiteral(DISTILLERY_QM_DE)));
+        QCoreApplication::installTranslator(&german);
+        const QLocale before;
+        QLocale::setDefault(QLocale(QLocale::German, QLocale::Germany));
+        {
+            auto w = openWindow();
+            waitForState(*w, WorkerState::Ready);
+            auto* panel = w->hyperparameterPanel();
+            panel->setFieldText("lr_lr", "0.0000002");
+            panel->setFieldText("lr_img", "150,5");  // a German decimal comma
+            panel->setFieldText("syn_steps", "100000000");
+            QSignalSpy applied(panel, &HyperparameterPanel::applied);
+            QTest::mouseClick(panel->applyButton(), Qt::LeftButton);
+            QCOMPARE(applied.count(), 1);
+            const auto accepted = applied.first().at(0).value<QMap<QString, QString>>();
+            const auto refused = applied.first().at(1).value<QMap<QString, QString>>();
+            QVERIFY2(accepted.contains("lr_lr") && accepted.contains("lr_img"), qPrintable(panel->messageText()));
+            QVERIFY(refused.contains("syn_steps"));
+            QVERIFY2(refused.value("syn_steps").contains("muss zwischen 1 und 10000 liegen"), qPrintable(refused.value("syn_steps")));
+            QVERIFY(!refused.value("syn_steps").contains("preset"));
+            QVERIFY2(panel->messageText().contains("abgelehnt"), qPrintable(panel->messageText()));
+
+            press(*w, Qt::Key_F10);  // the run starts with the typed values
+            runUntil(*w, 1);
+            waitForState(*w, WorkerState::Paused);
+            QCOMPARE(w->worker()->engineValue("lr_lr").toDouble(), 2e-7);
+            QCOMPARE(w->worker()->engineValue("lr_img").toDouble(), 150.5);
+            QCOMPARE(w->worker()->engineValue("syn_steps"), QString("2"));
+        }
+        QLocale::setDefault(before);
+        QCoreApplication::removeTranslator(&german);
+        setlocale(LC_ALL, saved.c_str());
+    }
+
+    // --set method=... shows that method in the Method box, and DATM on a preset made for MTT has a
+    // valid window; the panel shows the fields of the chosen method only.
+    void methodFromTheCommandLineIsShown() {
+        {
+            auto w = openWindow({"method=tesla"});
+            QCOMPARE(w->findChild<QComboBox*>("method")->currentData().toString(), QString("tesla"));
+            QVERIFY(!w->hyperparameterPanel()->isFieldShown("current_max_start_epoch"));
+            QVERIFY(!w->hyperparameterPanel()->isFieldShown("lr_y"));
+        }
+        auto w = openWindow({"method=datm", "pix_init=real"});
+        QCOMPARE(w->findChild<QComboBox*>("method")->currentData().toString(), QString("datm"));
+        waitForState(*w, WorkerState::Ready);
+        QVERIFY(w->hyperparameterPanel()->isFieldShown("current_max_start_epoch"));
+        QVERIFY(w->hyperparameterPanel()->isFieldShown("lr_y"));
+        press(*w, Qt::Key_F10);
+        runUntil(*w, 1);
+        waitForState(*w, WorkerState::Paused);
+        QCOMPARE(w->worker()->engineValue("current_max_start_epoch"), QString("1"));  // tiny: max_start_epoch = 2
+        QVERIFY2(!w->log().join('\n').contains("Error"), qPrintable(w->log().join('\n')));
+    }
+
+    // F10 then Stop: the checkpoint holds the step, and the log says what happened, once each.
+    void stopAfterStepKeepsTheStep() {
+        auto w = openWindow();
+        w->worker()->setCheckpointEvery(0);
+        waitForState(*w, WorkerState::Ready);
+        press(*w, Qt::Key_F10);
+        runUntil(*w, 1);
+        waitForState(*w, WorkerState::Paused);
+        press(*w, Qt::Key_F10);
+        runUntil(*w, 2);
+        waitForState(*w, WorkerState::Paused);
+        press(*w, Qt::Key_Period, Qt::ControlModifier);  // Stop
+        waitForState(*w, WorkerState::Ready);
+        const QString checkpoint = w->worker()->checkpointPath();
+        QCOMPARE(static_cast<qint64>(distillery::read_checkpoint_info(checkpoint.toStdString()).iteration), qint64(2));
+        // The run folder holds what distillery-cli writes.
+        const QDir folder = QFileInfo(checkpoint).dir();
+        for (const char* name : {"metrics.csv", "settings.preset", "synthetic.dsyn"}) QVERIFY2(folder.exists(name), name);
+        QFile metrics(folder.filePath("metrics.csv"));
+        QVERIFY(metrics.open(QIODevice::ReadOnly));
+        QCOMPARE(QString(metrics.readAll()).count("\nstep,"), 2);
+        const QString log = w->log().join('\n');
+        QCOMPARE(log.count("Stepped to iteration"), 2);
+        QCOMPARE(log.count("Stopped at iteration 2"), 1);
+    }
+
+    // Stopping an evaluation is not an error, and leaves no stale progress behind.
+    void stopDuringEvaluationIsClean() {
+        auto w = openWindow({"epoch_eval_train=3000"});
+        waitForState(*w, WorkerState::Ready);
+        press(*w, Qt::Key_F10);
+        runUntil(*w, 1);
+        waitForState(*w, WorkerState::Paused);
+        press(*w, Qt::Key_F9);  // Evaluate now
+        auto* progress = w->findChild<QLabel*>("progress_label");
+        QTRY_VERIFY_WITH_TIMEOUT(progress->text().contains("evaluation"), kTimeout);
+        press(*w, Qt::Key_Period, Qt::ControlModifier);  // Stop
+        waitForState(*w, WorkerState::Ready);
+        const QString log = w->log().join('\n');
+        QVERIFY2(!log.contains("Error"), qPrintable(log));
+        QVERIFY(log.contains("Evaluation stopped"));
+        QCOMPARE(progress->text(), QString());
+    }
+
+    // With --no-settings nothing is written to the settings file, exports included; the export
+    // dialog opens in the run's folder.
+    void noSettingsWritesNothingAndExportsOpenInTheRunFolder() {
+        const QString config = tmp_.filePath("config");
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, config);
+        auto w = openWindow();
+        waitForState(*w, WorkerState::Ready);
+        press(*w, Qt::Key_F10);
+        runUntil(*w, 1);
+        waitForState(*w, WorkerState::Paused);
+        const QString run_folder = QFileInfo(w->worker()->checkpointPath()).absolutePath();
+        const QString target = QDir(run_folder).filePath("synthetic_grid.png");  // the name the dialog offers
+        QString dialog_folder;
+        // Answer the two dialogs as a person would: a scale, then the file name offered.
+        QTimer answer;
+        connect(&answer, &QTimer::timeout, this, [&] {
+            QWidget* modal = QApplication::activeModalWidget();
+            if (auto* scale = qobject_cast<QInputDialog*>(modal)) {
+                scale->setIntValue(2);
+                scale->accept();
+            } else if (auto* files = qobject_cast<QFileDialog*>(modal)) {
+                dialog_folder = files->directory().absolutePath();
+                QMetaObject::invokeMethod(files, "accept", Qt::QueuedConnection);
+            }
+        });
+        answer.start(50);
+        w->action("export_grid")->trigger();
+        answer.stop();
+        QCOMPARE(dialog_folder, run_folder);
+        QTRY_VERIFY2_WITH_TIMEOUT(QFileInfo::exists(target), qPrintable(w->log().join('\n')), 5000);
+        w->close();
+        // (Qt's file dialog keeps its own state in QtProject.conf; ours would be Distillery/.)
+        QVERIFY2(!QDir(config).exists("Distillery"), qPrintable(QDir(config).entryList().join(", ")));
+    }
+
+    // Accuracy during the run: evaluations every eval_it iterations reach the loss plot as points
+    // with error bars on the right-hand axis, and the run folder's metrics.csv.
+    void evaluatesDuringTheRunAndShowsAccuracy() {
+        QVERIFY(distillery::load_preset("quick").integer("eval_it") > 0);  // the default preset does
+        auto w = openWindow({"eval_it=2", "num_eval=2"});
+        waitForState(*w, WorkerState::Ready);
+        press(*w, Qt::Key_R, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(w->lossView()->evaluationCount() >= 1, kTimeout);
+        press(*w, Qt::Key_P, Qt::ControlModifier);
+        waitForState(*w, WorkerState::Paused);
+        auto* plot = w->lossView()->plot();
+        QCPGraph* accuracy = nullptr;
+        for (int i = 0; i < plot->graphCount(); ++i)
+            if (plot->graph(i)->valueAxis() == plot->yAxis2) accuracy = plot->graph(i);
+        QVERIFY(accuracy != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(accuracy->dataCount() >= 1, 5000);
+        QCOMPARE(accuracy->data()->begin()->key, 2.0);  // evaluated after iteration 2
+        QVERIFY(plot->yAxis2->visible());
+        QCPErrorBars* bars = nullptr;
+        for (int i = 0; i < plot->plottableCount(); ++i)
+            if (auto* b = qobject_cast<QCPErrorBars*>(plot->plottable(i))) bars = b;
+        QVERIFY(bars != nullptr && bars->dataCount() == accuracy->dataCount());
+        QFile metrics(QFileInfo(w->worker()->checkpointPath()).dir().filePath("metrics.csv"));
+        QVERIFY(metrics.open(QIODevice::ReadOnly));
+        QVERIFY(QString(metrics.readAll()).contains("\neval,"));
+    }
+
+    void timeLeftReadsAsADuration() {
+        QCOMPARE(timeLeft(45), QString("45 s left"));
+        QCOMPARE(timeLeft(12 * 60 + 10), QString("12 min left"));
+        QCOMPARE(timeLeft(2 * 3600 + 5 * 60), QString("2 h 5 min left"));
+    }
+
+    // The default experts folder does not depend on where the app was started.
+    void defaultExpertsFolderIsAbsolute() {
+        const auto settings = distillery::load_preset("quick");
+        const QString dir = defaultExpertsDir(settings);
+        QVERIFY2(QDir::isAbsolutePath(dir), qPrintable(dir));
+        QVERIFY(dir.startsWith(QStandardPaths::writableLocation(QStandardPaths::AppDataLocation)));
+        QVERIFY(dir.endsWith(QFileInfo(QString::fromStdString(distillery::default_experts_dir(settings))).fileName()));
+    }
+
+    // The app itself, as a script runs it: --measure says how often each view redrew and what it
+    // shows, so a view that draws tells itself apart from one that only receives data.
+    void measureReportsWhatEachViewShows() {
+        QProcess app;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert("QT_QPA_PLATFORM", "offscreen");
+        env.insert("XDG_CONFIG_HOME", tmp_.filePath("app-config"));
+        app.setProcessEnvironment(env);
+        const QString report = tmp_.filePath("measure.json");
+        app.start(DISTILLERY_APP, {"--no-settings", "--preset", preset_, "--experts", experts_, "--runs", tmp_.filePath("app-runs"),
+                                   "--quit-after", "4", "--measure", report, "--no-stall-probe"});
+        QVERIFY(app.waitForFinished(kTimeout));
+        QCOMPARE(app.exitCode(), 0);
+        QFile f(report);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject json = QJsonDocument::fromJson(f.readAll()).object();
+        const int steps = json.value("steps_received").toInt();
+        QVERIFY(steps >= 4);
+        const QJsonObject views = json.value("views").toObject();
+        // The views in sight in the default layout (the memory and soft-label docks are tabbed behind
+        // the lr plot, and views nobody sees wait to redraw).
+        for (const char* name : {"loss", "learning_rate", "image_grid"}) {
+            const QJsonObject view = views.value(name).toObject();
+            QVERIFY2(view.value("redraws").toInt() >= 1, name);
+            QVERIFY2(view.value("shown").toInt() >= 1, name);
+        }
+        QCOMPARE(views.value("loss").toObject().value("shown").toInt(), steps);
+        QCOMPARE(views.value("learning_rate").toObject().value("shown").toInt(), steps);
+        QCOMPARE(views.value("memory").toObject().value("redraws").toInt(), 0);
+        QVERIFY(!QDir(tmp_.filePath("app-config")).exists("Distillery"));  // --no-settings
     }
 };
 

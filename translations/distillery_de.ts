@@ -67,14 +67,190 @@
     </message>
 </context>
 <context>
+    <name>RunLoader</name>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="256"/>
+        <source>%1 does not exist</source>
+        <translation>%1 existiert nicht</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="260"/>
+        <source>%1 is not a run folder: it has no %2, %3 or %4</source>
+        <translation>%1 ist kein Laufordner: Er enthält weder %2 noch %3 noch %4</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="268"/>
+        <source>%1: cannot be read (%2)</source>
+        <translation>%1: kann nicht gelesen werden (%2)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="276"/>
+        <source>%1 is not a valid metrics file: %2</source>
+        <translation>%1 ist keine gültige Metrikdatei: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="280"/>
+        <source>%1: no %2, so no curves. The run&apos;s steps are in %3, which only resuming reads: open it with File → Open saved run…</source>
+        <translation>%1: keine %2, daher keine Kurven. Die Schritte des Laufs stehen in %3, das nur beim Fortsetzen gelesen wird: Öffnen Sie ihn mit Datei → Gespeicherten Lauf öffnen…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="284"/>
+        <source>%1: no %2, so no curves</source>
+        <translation>%1: keine %2, daher keine Kurven</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="288"/>
+        <source>%1: no %2, so no images</source>
+        <translation>%1: keine %2, daher keine Bilder</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="298"/>
+        <source>no %1 or %2 says which data the images are of</source>
+        <translation>weder %1 noch %2 gibt an, zu welchen Daten die Bilder gehören</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="302"/>
+        <source>its images are %1×%2×%3, but %4&apos;s are %5×%6×%7</source>
+        <translation>seine Bilder sind %1×%2×%3, die von %4 aber %5×%6×%7</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="311"/>
+        <source>its images are %1 data, but the run&apos;s settings give %2 data</source>
+        <translation>seine Bilder sind %1-Daten, die Einstellungen des Laufs ergeben aber %2-Daten</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="318"/>
+        <source>its labels do not fit the %1 classes of %2</source>
+        <translation>seine Labels passen nicht zu den %1 Klassen von %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="326"/>
+        <source>Images not shown: %1</source>
+        <translation>Bilder nicht angezeigt: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="327"/>
+        <source>Images not shown: %1: %2</source>
+        <translation>Bilder nicht angezeigt: %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="332"/>
+        <source>%1: no distillation steps, evaluations or images to show</source>
+        <translation>%1: keine Destillationsschritte, Evaluationen oder Bilder zum Anzeigen</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::engine_messages</name>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="11"/>
+        <source>{1} must be a number, not &apos;{2}&apos;</source>
+        <translation>{1} muss eine Zahl sein, nicht „{2}“</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="12"/>
+        <source>{1} must be an integer, not &apos;{2}&apos;</source>
+        <translation>{1} muss eine ganze Zahl sein, nicht „{2}“</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="13"/>
+        <source>{1} must be true or false, not &apos;{2}&apos;</source>
+        <translation>{1} muss true oder false sein, nicht „{2}“</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="14"/>
+        <source>{1} must be at most {2}, not {3}</source>
+        <translation>{1} darf höchstens {2} sein, nicht {3}</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="15"/>
+        <source>{1} must lie between {2} and {3}, not {4}</source>
+        <translation>{1} muss zwischen {2} und {3} liegen, nicht {4}</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="16"/>
+        <source>method must be mtt, tesla or datm, not &apos;{1}&apos;</source>
+        <translation>method muss mtt, tesla oder datm sein, nicht „{1}“</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="17"/>
+        <source>unknown gradient mode &apos;{1}&apos; (use unrolled, tesla or exact)</source>
+        <translation>unbekannter Gradientenmodus „{1}“ (unrolled, tesla oder exact verwenden)</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="18"/>
+        <source>unknown hyperparameter &apos;{1}&apos;</source>
+        <translation>unbekannter Hyperparameter „{1}“</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="21"/>
+        <source>{1} must be positive</source>
+        <translation>{1} muss positiv sein</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="22"/>
+        <source>{1} must not be negative</source>
+        <translation>{1} darf nicht negativ sein</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="23"/>
+        <source>max_start_epoch must be greater than min_start_epoch</source>
+        <translation>max_start_epoch muss größer als min_start_epoch sein</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="24"/>
+        <source>current_max_start_epoch must lie in (min_start_epoch, max_start_epoch] = ({1}, {2}], not {3}</source>
+        <translation>current_max_start_epoch muss in (min_start_epoch, max_start_epoch] = ({1}, {2}] liegen, nicht {3}</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="25"/>
+        <source>momentum must lie in [0, 1)</source>
+        <translation>Das Momentum muss in [0, 1) liegen</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="26"/>
+        <source>batch_syn must not be negative (0 means all images)</source>
+        <translation>batch_syn darf nicht negativ sein (0 heißt alle Bilder)</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="27"/>
+        <source>threshold must be positive (inf turns it off)</source>
+        <translation>threshold muss positiv sein (inf schaltet ihn ab)</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="28"/>
+        <source>lr_max must be positive (auto: {1} x lr_teacher; inf: off)</source>
+        <translation>lr_max muss positiv sein (auto: {1} × lr_teacher; inf: aus)</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="29"/>
+        <source>lr_max must not be below lr_teacher</source>
+        <translation>lr_max darf nicht unter lr_teacher liegen</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="30"/>
+        <source>lr_max must be above lr_floor</source>
+        <translation>lr_max muss über lr_floor liegen</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="33"/>
+        <source>{1} cannot change during a run (it shapes the synthetic set); start a new run</source>
+        <translation>{1} kann sich während eines Laufs nicht ändern (es bestimmt die synthetische Menge); starten Sie einen neuen Lauf</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="34"/>
+        <source>max_start_epoch + expert_epochs would be {1}; the experts have {2} epochs</source>
+        <translation>max_start_epoch + expert_epochs wäre {1}; die Experten haben {2} Epochen</translation>
+    </message>
+</context>
+<context>
     <name>distillery::ui::HyperparameterPanel</name>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="19"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="20"/>
         <source>Gradient mode</source>
         <translation>Gradientenmodus</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="20"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="21"/>
         <source>unrolled: MTT&apos;s back-propagation through every student step (memory grows with N)
 tesla: TESLA&apos;s constant-memory first-order gradient
 exact: the same gradient as unrolled with constant activation memory</source>
@@ -83,177 +259,177 @@ tesla: Gradient erster Ordnung von TESLA mit konstantem Speicherbedarf
 exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="23"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="24"/>
         <source>lr of images</source>
         <translation>lr der Bilder</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="23"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="24"/>
         <source>Step size of the synthetic images&apos; SGD (MTT: lr_img)</source>
         <translation>Schrittweite des SGD der synthetischen Bilder (MTT: lr_img)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="24"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="25"/>
         <source>lr of lr</source>
         <translation>lr der lr</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="24"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="25"/>
         <source>Step size of the learned student learning rate (lr_lr)</source>
         <translation>Schrittweite der gelernten Lernrate des Schülers (lr_lr)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="25"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="26"/>
         <source>lr of labels</source>
         <translation>lr der Labels</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="25"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="26"/>
         <source>Step size of DATM&apos;s learned label logits (lr_y)</source>
         <translation>Schrittweite der gelernten Label-Logits von DATM (lr_y)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="26"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="27"/>
         <source>Matching steps N</source>
         <translation>Matching-Schritte N</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="26"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="27"/>
         <source>Student steps on synthetic data per iteration (syn_steps)</source>
         <translation>Schüler-Schritte auf synthetischen Daten pro Iteration (syn_steps)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="27"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="28"/>
         <source>Expert epochs M</source>
         <translation>Experten-Epochen M</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="27"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="28"/>
         <source>The target is the expert M epochs after the start (expert_epochs)</source>
         <translation>Das Ziel ist der Experte M Epochen nach dem Start (expert_epochs)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="28"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="29"/>
         <source>Start epoch from</source>
         <translation>Startepoche ab</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="28"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="29"/>
         <source>Lowest start epoch drawn (min_start_epoch)</source>
         <translation>Niedrigste gezogene Startepoche (min_start_epoch)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="29"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="30"/>
         <source>Start epoch below</source>
         <translation>Startepoche unter</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="29"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="30"/>
         <source>Start epochs are drawn below this (max_start_epoch)</source>
         <translation>Startepochen werden unterhalb dieses Werts gezogen (max_start_epoch)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="30"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="31"/>
         <source>Window starts at</source>
         <translation>Fenster beginnt bei</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="31"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="32"/>
         <source>DATM: the upper bound of the start-epoch window at iteration 0 (current_max_start_epoch)</source>
         <translation>DATM: die obere Grenze des Startepochen-Fensters bei Iteration 0 (current_max_start_epoch)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="32"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="33"/>
         <source>Window full at iteration</source>
         <translation>Fenster voll ab Iteration</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="33"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="34"/>
         <source>DATM: the iteration by which the window has grown to max_start_epoch (expansion_end_epoch)</source>
         <translation>DATM: die Iteration, bis zu der das Fenster auf max_start_epoch angewachsen ist (expansion_end_epoch)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="34"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="35"/>
         <source>Synthetic batch</source>
         <translation>Synthetischer Batch</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="34"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="35"/>
         <source>Synthetic images per student step; 0 = all (batch_syn)</source>
         <translation>Synthetische Bilder pro Schüler-Schritt; 0 = alle (batch_syn)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="35"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="36"/>
         <source>Loss threshold</source>
         <translation>Verlust-Schwelle</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="35"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="36"/>
         <source>DATM: updates are skipped when the loss is above this (threshold)</source>
         <translation>DATM: Aktualisierungen werden übersprungen, wenn der Verlust über diesem Wert liegt (threshold)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="36"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="37"/>
         <source>lr floor</source>
         <translation>lr-Untergrenze</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="36"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="37"/>
         <source>The learned lr is kept at or above this; -inf = no floor (lr_floor)</source>
         <translation>Die gelernte lr wird auf oder über diesem Wert gehalten; -inf = keine Untergrenze (lr_floor)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="37"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="38"/>
         <source>Iterations</source>
         <translation>Iterationen</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="37"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="38"/>
         <source>Length of the run (Iteration)</source>
         <translation>Länge des Laufs (Iteration)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="38"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="39"/>
         <source>Evaluate every</source>
         <translation>Auswerten alle</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="38"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="39"/>
         <source>Evaluate the synthetic set every this many iterations; 0 = at the end (eval_it)</source>
         <translation>Die synthetische Menge alle so vielen Iterationen auswerten; 0 = am Ende (eval_it)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="48"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="49"/>
         <source>Apply</source>
         <translation>Übernehmen</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="49"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="50"/>
         <source>Validate the changed fields and apply them at the next step (Enter in a field does the same)</source>
         <translation>Die geänderten Felder prüfen und beim nächsten Schritt übernehmen (Enter in einem Feld bewirkt dasselbe)</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="50"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="51"/>
         <source>Revert</source>
         <translation>Zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="51"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="52"/>
         <source>Show the values in effect again</source>
         <translation>Wieder die wirksamen Werte anzeigen</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="144"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="172"/>
         <source>&lt;span style=&apos;color:#1a7f37&apos;&gt;%1 = %2: applied at the next step&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#1a7f37&apos;&gt;%1 = %2: wird beim nächsten Schritt übernommen&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="146"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="174"/>
         <source>&lt;span style=&apos;color:#c62828&apos;&gt;%1 refused: %2&lt;/span&gt;</source>
         <translation>&lt;span style=&apos;color:#c62828&apos;&gt;%1 abgelehnt: %2&lt;/span&gt;</translation>
     </message>
     <message>
-        <location filename="../widgets/hyperparameter_panel.cpp" line="147"/>
+        <location filename="../widgets/hyperparameter_panel.cpp" line="175"/>
         <source>Nothing changed</source>
         <translation>Nichts geändert</translation>
     </message>
@@ -329,17 +505,17 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
 <context>
     <name>distillery::ui::ImageGridView</name>
     <message>
-        <location filename="../widgets/image_grid_view.cpp" line="128"/>
+        <location filename="../widgets/image_grid_view.cpp" line="156"/>
         <source>%1× · Ctrl+wheel to zoom · click an image for its label</source>
         <translation>%1× · Strg+Mausrad zum Zoomen · Bild anklicken für sein Label</translation>
     </message>
     <message>
-        <location filename="../widgets/image_grid_view.cpp" line="200"/>
+        <location filename="../widgets/image_grid_view.cpp" line="228"/>
         <source>No synthetic images yet — start a run</source>
         <translation>Noch keine synthetischen Bilder – starten Sie einen Lauf</translation>
     </message>
     <message>
-        <location filename="../widgets/image_grid_view.cpp" line="237"/>
+        <location filename="../widgets/image_grid_view.cpp" line="265"/>
         <source>&lt;b&gt;Image %1&lt;/b&gt;&lt;br&gt;Class: %2&lt;br&gt;Top label: %3, %4</source>
         <translation>&lt;b&gt;Bild %1&lt;/b&gt;&lt;br&gt;Klasse: %2&lt;br&gt;Höchstes Label: %3, %4</translation>
     </message>
@@ -421,523 +597,584 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
 <context>
     <name>distillery::ui::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="66"/>
+        <location filename="../app/workbench/main_window.cpp" line="81"/>
         <source>Distillery — dataset distillation workbench</source>
         <translation>Distillery — Werkbank für Datensatz-Destillation</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="106"/>
+        <location filename="../app/workbench/main_window.cpp" line="121"/>
         <source>Matching loss</source>
         <translation>Matching-Verlust</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="107"/>
-        <source>Learned learning rate</source>
-        <translation>Gelernte Lernrate</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="108"/>
-        <source>Memory against matching steps</source>
-        <translation>Speicherbedarf über Matching-Schritte</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="109"/>
+        <location filename="../app/workbench/main_window.cpp" line="125"/>
         <source>Soft labels</source>
         <translation>Weiche Labels</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="110"/>
+        <location filename="../app/workbench/main_window.cpp" line="126"/>
         <source>Hyperparameters</source>
         <translation>Hyperparameter</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="111"/>
+        <location filename="../app/workbench/main_window.cpp" line="127"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <location filename="../app/workbench/main_window.cpp" line="144"/>
         <source>%1 set to %2 from the next step</source>
         <translation>%1 ab dem nächsten Schritt auf %2 gesetzt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="129"/>
+        <location filename="../app/workbench/main_window.cpp" line="146"/>
         <source>%1 refused: %2</source>
         <translation>%1 abgelehnt: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="138"/>
+        <location filename="../app/workbench/main_window.cpp" line="155"/>
         <source>Memory sweep: %1 at N = %2</source>
         <translation>Speicher-Messreihe: %1 bei N = %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="153"/>
+        <location filename="../app/workbench/main_window.cpp" line="170"/>
         <source>The settings a run starts from (resources/presets); the choices below override them</source>
         <translation>Die Einstellungen, mit denen ein Lauf beginnt (resources/presets); die Auswahl darunter überschreibt sie</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="154"/>
+        <location filename="../app/workbench/main_window.cpp" line="171"/>
         <source>Preset</source>
         <translation>Voreinstellung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="157"/>
+        <location filename="../app/workbench/main_window.cpp" line="174"/>
         <source>Fashion-MNIST (built in)</source>
         <translation>Fashion-MNIST (eingebaut)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="158"/>
+        <location filename="../app/workbench/main_window.cpp" line="175"/>
         <source>CIFAR-10 binary folder…</source>
         <translation>CIFAR-10-Binärordner…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="159"/>
+        <location filename="../app/workbench/main_window.cpp" line="176"/>
         <source>CIFAR-100 binary folder…</source>
         <translation>CIFAR-100-Binärordner…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="160"/>
+        <location filename="../app/workbench/main_window.cpp" line="177"/>
         <source>Image folder (a folder per class)…</source>
         <translation>Bildordner (ein Ordner pro Klasse)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="161"/>
+        <location filename="../app/workbench/main_window.cpp" line="178"/>
         <source>As the preset says</source>
         <translation>Wie in der Voreinstellung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="162"/>
+        <location filename="../app/workbench/main_window.cpp" line="179"/>
         <source>Data set</source>
         <translation>Datensatz</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="164"/>
+        <location filename="../app/workbench/main_window.cpp" line="181"/>
         <source>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] or an IDX folder</source>
         <translation>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] oder ein IDX-Ordner</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="168"/>
+        <location filename="../app/workbench/main_window.cpp" line="186"/>
         <source>MTT (Cazenavette et al.)</source>
         <translation>MTT (Cazenavette et al.)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="169"/>
+        <location filename="../app/workbench/main_window.cpp" line="187"/>
         <source>TESLA (soft labels from the teacher)</source>
         <translation>TESLA (weiche Labels vom Lehrer)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="170"/>
+        <location filename="../app/workbench/main_window.cpp" line="188"/>
         <source>DATM (learned labels, growing window)</source>
         <translation>DATM (gelernte Labels, wachsendes Fenster)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="171"/>
+        <location filename="../app/workbench/main_window.cpp" line="189"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="175"/>
+        <location filename="../app/workbench/main_window.cpp" line="193"/>
         <source>unrolled: MTT&apos;s full back-propagation; tesla: TESLA&apos;s first-order constant-memory gradient; exact: the unrolled gradient with constant activation memory</source>
         <translation>unrolled: vollständige Backpropagation von MTT; tesla: Gradient erster Ordnung von TESLA mit konstantem Speicherbedarf; exact: der Gradient von unrolled mit konstantem Aktivierungsspeicher</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="177"/>
+        <location filename="../app/workbench/main_window.cpp" line="195"/>
         <source>Gradient</source>
         <translation>Gradient</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="181"/>
+        <location filename="../app/workbench/main_window.cpp" line="199"/>
         <source>Synthetic images per class</source>
         <translation>Synthetische Bilder pro Klasse</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="182"/>
+        <location filename="../app/workbench/main_window.cpp" line="200"/>
         <source>Images per class</source>
         <translation>Bilder pro Klasse</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="184"/>
+        <location filename="../app/workbench/main_window.cpp" line="202"/>
         <source>No data loaded yet</source>
         <translation>Noch keine Daten geladen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="186"/>
+        <location filename="../app/workbench/main_window.cpp" line="204"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="188"/>
+        <location filename="../app/workbench/main_window.cpp" line="206"/>
         <source>Expert trajectories</source>
         <translation>Experten-Trajektorien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="190"/>
+        <location filename="../app/workbench/main_window.cpp" line="208"/>
         <source>Not checked yet</source>
         <translation>Noch nicht geprüft</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="193"/>
-        <source>default: runs/experts/&lt;data and schedule&gt;</source>
-        <translation>Standard: runs/experts/&lt;Daten und Zeitplan&gt;</translation>
+        <location filename="../app/workbench/main_window.cpp" line="71"/>
+        <source>time left unknown</source>
+        <translation>Restzeit unbekannt</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/workbench/main_window.cpp" line="73"/>
+        <source>%n s left</source>
+        <translation>
+            <numerusform>noch %n s</numerusform>
+            <numerusform>noch %n s</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/workbench/main_window.cpp" line="75"/>
+        <source>%n min left</source>
+        <translation>
+            <numerusform>noch %n min</numerusform>
+            <numerusform>noch %n min</numerusform>
+        </translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="194"/>
+        <location filename="../app/workbench/main_window.cpp" line="76"/>
+        <source>%1 h %2 min left</source>
+        <translation>noch %1 h %2 min</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="123"/>
+        <source>Learned lr</source>
+        <translation>Gelernte lr</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="124"/>
+        <source>Memory against N</source>
+        <translation>Speicher über N</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="211"/>
+        <source>default: the experts folder beside the runs</source>
+        <translation>Standard: der Expertenordner neben den Läufen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="212"/>
         <source>A folder of expert_NNNN.dtraj files; missing experts are trained into it</source>
         <translation>Ein Ordner mit expert_NNNN.dtraj-Dateien; fehlende Experten werden dort hinein trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="196"/>
+        <location filename="../app/workbench/main_window.cpp" line="214"/>
         <source>Choose folder…</source>
         <translation>Ordner wählen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="197"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>Train missing experts</source>
         <translation>Fehlende Experten trainieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="216"/>
-        <location filename="../app/workbench/main_window.cpp" line="556"/>
+        <location filename="../app/workbench/main_window.cpp" line="241"/>
+        <location filename="../app/workbench/main_window.cpp" line="608"/>
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="258"/>
+        <location filename="../app/workbench/main_window.cpp" line="283"/>
         <source>Expert trajectories folder</source>
         <translation>Ordner der Experten-Trajektorien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="276"/>
+        <location filename="../app/workbench/main_window.cpp" line="301"/>
         <source>Image folder (one subfolder per class)</source>
         <translation>Bildordner (ein Unterordner pro Klasse)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="276"/>
+        <location filename="../app/workbench/main_window.cpp" line="301"/>
         <source>Folder with the CIFAR binary files</source>
         <translation>Ordner mit den CIFAR-Binärdateien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="292"/>
+        <location filename="../app/workbench/main_window.cpp" line="317"/>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="292"/>
+        <location filename="../app/workbench/main_window.cpp" line="317"/>
         <source>Start a new run (experts are trained first if missing)</source>
         <translation>Einen neuen Lauf starten (fehlende Experten werden zuerst trainiert)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="293"/>
+        <location filename="../app/workbench/main_window.cpp" line="318"/>
         <source>&amp;Pause</source>
         <translation>&amp;Pause</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="293"/>
+        <location filename="../app/workbench/main_window.cpp" line="318"/>
         <source>Pause after the current step</source>
         <translation>Nach dem aktuellen Schritt pausieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="294"/>
+        <location filename="../app/workbench/main_window.cpp" line="319"/>
         <source>Res&amp;ume</source>
         <translation>&amp;Weiter</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="294"/>
+        <location filename="../app/workbench/main_window.cpp" line="319"/>
         <source>Continue the paused run</source>
         <translation>Den pausierten Lauf fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="295"/>
+        <location filename="../app/workbench/main_window.cpp" line="320"/>
         <source>Step &amp;once</source>
         <translation>&amp;Einzelschritt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="295"/>
+        <location filename="../app/workbench/main_window.cpp" line="320"/>
         <source>Perform one iteration, then pause</source>
         <translation>Eine Iteration ausführen, dann pausieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="296"/>
+        <location filename="../app/workbench/main_window.cpp" line="321"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="296"/>
+        <location filename="../app/workbench/main_window.cpp" line="321"/>
         <source>End the run; its images stay for export</source>
         <translation>Den Lauf beenden; seine Bilder bleiben zum Exportieren erhalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="297"/>
+        <location filename="../app/workbench/main_window.cpp" line="322"/>
         <source>&amp;Evaluate now</source>
         <translation>Jetzt &amp;auswerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="297"/>
+        <location filename="../app/workbench/main_window.cpp" line="322"/>
         <source>Train fresh networks on the synthetic set and test them</source>
         <translation>Neue Netze auf der synthetischen Menge trainieren und testen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="298"/>
+        <location filename="../app/workbench/main_window.cpp" line="323"/>
         <source>&amp;Train missing experts</source>
         <translation>&amp;Fehlende Experten trainieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="298"/>
+        <location filename="../app/workbench/main_window.cpp" line="323"/>
         <source>Generate the expert trajectories the setup needs</source>
         <translation>Die Experten-Trajektorien erzeugen, die die Einrichtung benötigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="299"/>
+        <location filename="../app/workbench/main_window.cpp" line="324"/>
         <source>Export image &amp;grid…</source>
         <translation>Bild&amp;raster exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="299"/>
+        <location filename="../app/workbench/main_window.cpp" line="324"/>
         <source>Save the grid as one PNG</source>
         <translation>Das Raster als eine PNG-Datei speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="300"/>
+        <location filename="../app/workbench/main_window.cpp" line="325"/>
         <source>Export images to &amp;class folders…</source>
         <translation>Bilder in &amp;Klassenordner exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="301"/>
+        <location filename="../app/workbench/main_window.cpp" line="326"/>
         <source>Save every synthetic image as a PNG in a folder per class</source>
         <translation>Jedes synthetische Bild als PNG in einem Ordner pro Klasse speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="302"/>
+        <location filename="../app/workbench/main_window.cpp" line="327"/>
         <source>&amp;Open preset file…</source>
         <translation>&amp;Voreinstellungsdatei öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="302"/>
+        <location filename="../app/workbench/main_window.cpp" line="327"/>
         <source>Start from a preset file of your own</source>
         <translation>Von einer eigenen Voreinstellungsdatei ausgehen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="303"/>
+        <location filename="../app/workbench/main_window.cpp" line="328"/>
         <source>Open saved &amp;run…</source>
         <translation>Gespeicherten &amp;Lauf öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="304"/>
+        <location filename="../app/workbench/main_window.cpp" line="329"/>
         <source>Continue a run from its checkpoint (.dckpt)</source>
         <translation>Einen Lauf ab seinem Checkpoint fortsetzen (.dckpt)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="305"/>
+        <location filename="../app/workbench/main_window.cpp" line="330"/>
+        <source>Com&amp;pare runs…</source>
+        <translation>Läufe ver&amp;gleichen…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="331"/>
+        <source>Overlay the curves of saved runs and show their images side by side</source>
+        <translation>Die Kurven gespeicherter Läufe übereinanderlegen und ihre Bilder nebeneinander zeigen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="332"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="305"/>
-        <location filename="../app/workbench/main_window.cpp" line="671"/>
+        <location filename="../app/workbench/main_window.cpp" line="332"/>
+        <location filename="../app/workbench/main_window.cpp" line="754"/>
         <source>Quit Distillery</source>
         <translation>Distillery beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="306"/>
+        <location filename="../app/workbench/main_window.cpp" line="333"/>
         <source>Zoom &amp;in</source>
         <translation>&amp;Vergrößern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="306"/>
+        <location filename="../app/workbench/main_window.cpp" line="333"/>
         <source>Larger synthetic images</source>
         <translation>Größere synthetische Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="307"/>
+        <location filename="../app/workbench/main_window.cpp" line="334"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="307"/>
+        <location filename="../app/workbench/main_window.cpp" line="334"/>
         <source>Smaller synthetic images</source>
         <translation>Kleinere synthetische Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="308"/>
+        <location filename="../app/workbench/main_window.cpp" line="335"/>
         <source>&amp;Reset layout</source>
         <translation>Layout &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="308"/>
+        <location filename="../app/workbench/main_window.cpp" line="335"/>
         <source>Put every view back where it started</source>
         <translation>Jede Ansicht an ihren ursprünglichen Platz zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="309"/>
+        <location filename="../app/workbench/main_window.cpp" line="336"/>
         <source>&amp;About Distillery</source>
         <translation>Über &amp;Distillery</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="343"/>
+        <location filename="../app/workbench/main_window.cpp" line="370"/>
         <source>Preset file</source>
         <translation>Voreinstellungsdatei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="343"/>
+        <location filename="../app/workbench/main_window.cpp" line="370"/>
         <source>Presets (*.preset);;All files (*)</source>
         <translation>Voreinstellungen (*.preset);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="349"/>
+        <location filename="../app/workbench/main_window.cpp" line="376"/>
         <source>Saved run</source>
         <translation>Gespeicherter Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="350"/>
+        <location filename="../app/workbench/main_window.cpp" line="377"/>
         <source>Distillery checkpoints (*.dckpt);;All files (*)</source>
         <translation>Distillery-Checkpoints (*.dckpt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="358"/>
+        <location filename="../app/workbench/main_window.cpp" line="393"/>
         <source>About Distillery</source>
         <translation>Über Distillery</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="359"/>
+        <location filename="../app/workbench/main_window.cpp" line="394"/>
         <source>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Dataset distillation by trajectory matching: MTT, TESLA, DATM and an exact constant-memory gradient, live.</source>
         <translation>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Datensatz-Destillation durch Trajektorien-Matching: MTT, TESLA, DATM und ein exakter Gradient mit konstantem Speicherbedarf, live.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="364"/>
+        <location filename="../app/workbench/main_window.cpp" line="399"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="372"/>
+        <location filename="../app/workbench/main_window.cpp" line="408"/>
         <source>&amp;Run</source>
         <translation>&amp;Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="377"/>
+        <location filename="../app/workbench/main_window.cpp" line="413"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="384"/>
+        <location filename="../app/workbench/main_window.cpp" line="420"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="386"/>
+        <location filename="../app/workbench/main_window.cpp" line="422"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="406"/>
+        <location filename="../app/workbench/main_window.cpp" line="442"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="421"/>
+        <location filename="../app/workbench/main_window.cpp" line="457"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="421"/>
+        <location filename="../app/workbench/main_window.cpp" line="457"/>
         <source>GPU (%1)</source>
         <translation>GPU (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="423"/>
+        <location filename="../app/workbench/main_window.cpp" line="459"/>
         <source>%1 of %2 experts ready in %3</source>
         <translation>%1 von %2 Experten bereit in %3</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="424"/>
+        <location filename="../app/workbench/main_window.cpp" line="460"/>
         <source>%1 of %2 experts in %3: Start trains the missing ones</source>
         <translation>%1 von %2 Experten in %3: Starten trainiert die fehlenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="430"/>
-        <source>%1 · ETA %2</source>
-        <translation>%1 · ETA %2</translation>
+        <location filename="../app/workbench/main_window.cpp" line="467"/>
+        <source>%1 · %2</source>
+        <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="439"/>
+        <location filename="../app/workbench/main_window.cpp" line="564"/>
+        <source> · %1 it/s · %2</source>
+        <translation> · %1 it/s · %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="476"/>
         <source>Run started: %1 iterations</source>
         <translation>Lauf gestartet: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="457"/>
+        <location filename="../app/workbench/main_window.cpp" line="494"/>
         <source>Saved at %1</source>
         <translation>Gespeichert bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="492"/>
+        <location filename="../app/workbench/main_window.cpp" line="532"/>
+        <source>Stepped to iteration %1</source>
+        <translation>Einzelschritt bis Iteration %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="533"/>
+        <source>Paused at iteration %1</source>
+        <translation>Pausiert bei Iteration %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="534"/>
+        <source>Resumed at iteration %1</source>
+        <translation>Fortgesetzt bei Iteration %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="535"/>
+        <source>Stopped at iteration %1</source>
+        <translation>Gestoppt bei Iteration %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="536"/>
+        <source>Finished: %1 iterations</source>
+        <translation>Fertig: %1 Iterationen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="547"/>
         <source>Iteration %1: update skipped</source>
         <translation>Iteration %1: Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="505"/>
+        <location filename="../app/workbench/main_window.cpp" line="560"/>
         <source>Iteration %1 / %2</source>
         <translation>Iteration %1 / %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="508"/>
-        <source> · %1 it/s · ETA %2</source>
-        <translation> · %1 it/s · ETA %2</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="555"/>
+        <location filename="../app/workbench/main_window.cpp" line="607"/>
         <source>Setup refused: %1</source>
         <translation>Einrichtung abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="562"/>
+        <location filename="../app/workbench/main_window.cpp" line="614"/>
         <source>Image grid written to %1</source>
         <translation>Bildraster nach %1 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="562"/>
+        <location filename="../app/workbench/main_window.cpp" line="614"/>
         <source>Export failed: %1</source>
         <translation>Exportieren fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="569"/>
+        <location filename="../app/workbench/main_window.cpp" line="621"/>
         <source>%1 images written to class folders in %2</source>
         <translation>%1 Bilder in Klassenordner in %2 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="570"/>
+        <location filename="../app/workbench/main_window.cpp" line="622"/>
         <source>Export failed after %1 images: %2</source>
         <translation>Exportieren nach %1 Bildern fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="577"/>
-        <location filename="../app/workbench/main_window.cpp" line="581"/>
-        <location filename="../app/workbench/main_window.cpp" line="587"/>
+        <location filename="../app/workbench/main_window.cpp" line="647"/>
+        <location filename="../app/workbench/main_window.cpp" line="650"/>
+        <location filename="../app/workbench/main_window.cpp" line="655"/>
         <source>Export image grid</source>
         <translation>Bildraster exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="577"/>
-        <location filename="../app/workbench/main_window.cpp" line="593"/>
+        <location filename="../app/workbench/main_window.cpp" line="647"/>
+        <location filename="../app/workbench/main_window.cpp" line="660"/>
         <source>Scale (pixels per image pixel):</source>
         <translation>Maßstab (Pixel pro Bildpixel):</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="582"/>
+        <location filename="../app/workbench/main_window.cpp" line="651"/>
         <source>PNG images (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="593"/>
-        <location filename="../app/workbench/main_window.cpp" line="601"/>
+        <location filename="../app/workbench/main_window.cpp" line="660"/>
+        <location filename="../app/workbench/main_window.cpp" line="668"/>
         <source>Export images</source>
         <translation>Bilder exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="596"/>
+        <location filename="../app/workbench/main_window.cpp" line="664"/>
         <source>Folder for the class folders</source>
         <translation>Ordner für die Klassenordner</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="671"/>
+        <location filename="../app/workbench/main_window.cpp" line="754"/>
         <source>A run is in progress. Quit anyway? Export its images first to keep them.</source>
         <translation>Ein Lauf ist im Gange. Trotzdem beenden? Exportieren Sie zuerst seine Bilder, um sie zu behalten.</translation>
     </message>
@@ -945,134 +1182,135 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
 <context>
     <name>distillery::ui::MemoryPlotView</name>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="43"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="42"/>
         <source>Student steps N</source>
         <translation>Schüler-Schritte N</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="44"/>
-        <location filename="../widgets/memory_plot_view.cpp" line="137"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="43"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="147"/>
         <source>Peak memory (MiB)</source>
         <translation>Spitzenspeicher (MiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="51"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="50"/>
         <source>The numbers of student steps N to measure, comma-separated: at most %1 values, each at most %2</source>
         <translation>Die zu messenden Anzahlen an Schüler-Schritten N, durch Kommas getrennt: höchstens %1 Werte, jeder höchstens %2</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="55"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="54"/>
         <source>Backpropagation through all N unrolled student steps (MTT): memory grows with N</source>
         <translation>Backpropagation durch alle N entrollten Schüler-Schritte (MTT): der Speicherbedarf wächst mit N</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="56"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="55"/>
         <source>TESLA&apos;s gradient, accumulated step by step: constant memory</source>
         <translation>Gradient von TESLA, Schritt für Schritt akkumuliert: konstanter Speicherbedarf</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="57"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="56"/>
         <source>Distillery&apos;s exact gradient in constant memory</source>
         <translation>Exakter Gradient von Distillery mit konstantem Speicherbedarf</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="68"/>
-        <location filename="../widgets/memory_plot_view.cpp" line="155"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="67"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="167"/>
         <source>Run sweep</source>
         <translation>Messreihe starten</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="69"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="68"/>
         <source>Measure the peak memory of one gradient at each N in each checked mode</source>
         <translation>Den Spitzenspeicher eines Gradienten für jedes N in jedem ausgewählten Modus messen</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="71"/>
-        <location filename="../widgets/memory_plot_view.cpp" line="162"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="70"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="174"/>
         <source>Sweeping… %1 of %2</source>
         <translation>Messreihe… %1 von %2</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="77"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="76"/>
         <source>&amp;N:</source>
         <translation>&amp;N:</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="82"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="81"/>
         <source>Modes:</source>
         <translation>Modi:</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="140"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="150"/>
         <source>GPU memory (MiB)
 peak of the CUDA caching allocator</source>
         <translation>GPU-Speicher (MiB)
 Spitze des CUDA-Caching-Allokators</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="142"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="152"/>
         <source>CPU tensor memory (MiB)
 counted by Distillery&apos;s allocator</source>
         <translation>CPU-Tensorspeicher (MiB)
 gezählt vom Allokator von Distillery</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="143"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="101"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="153"/>
         <source>CPU build: this is CPU tensor memory, not GPU memory.</source>
         <translation>CPU-Build: Dies ist CPU-Tensorspeicher, kein GPU-Speicher.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="145"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="155"/>
         <source>Memory is not measured in this build, so this plot stays empty.</source>
         <translation>In diesem Build wird der Speicher nicht gemessen, daher bleibt dieses Diagramm leer.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="155"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="167"/>
         <source>Sweeping…</source>
         <translation>Messreihe läuft…</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="179"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="191"/>
         <source>Enter the numbers of student steps N to measure, e.g. 10,20,40,80.</source>
         <translation>Geben Sie die zu messenden Anzahlen an Schüler-Schritten N ein, z. B. 10,20,40,80.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="186"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="198"/>
         <source>The list of N has an empty entry: remove the extra comma.</source>
         <translation>Die Liste der N enthält einen leeren Eintrag: Entfernen Sie das überzählige Komma.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="188"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="200"/>
         <source>“%1” is not a positive whole number of steps.</source>
         <translation>„%1“ ist keine positive ganze Anzahl von Schritten.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="190"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="202"/>
         <source>N = %1 is too large: at most %2 steps.</source>
         <translation>N = %1 ist zu groß: höchstens %2 Schritte.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="198"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="210"/>
         <source>At most %1 values of N, not %2.</source>
         <translation>Höchstens %1 Werte für N, nicht %2.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="203"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="215"/>
         <source>Check at least one gradient mode.</source>
         <translation>Wählen Sie mindestens einen Gradientenmodus aus.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="216"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="228"/>
         <source>%1 (sweep)</source>
         <translation>%1 (Messreihe)</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="220"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="232"/>
         <source>%1 (run)</source>
         <translation>%1 (Lauf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/memory_plot_view.cpp" line="262"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="281"/>
         <source>%1, N = %2: %3 MiB, the largest of %n measured step(s) of the run</source>
         <translation>
             <numerusform>%1, N = %2: %3 MiB, Höchstwert über %n gemessenen Schritt des Laufs</numerusform>
@@ -1080,146 +1318,219 @@ gezählt vom Allokator von Distillery</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="269"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="288"/>
         <source>%1, N = %2: %3 MiB in the sweep, %4 s per gradient</source>
         <translation>%1, N = %2: %3 MiB in der Messreihe, %4 s pro Gradient</translation>
     </message>
 </context>
 <context>
+    <name>distillery::ui::RunComparisonWindow</name>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="62"/>
+        <source>Compare runs</source>
+        <translation>Läufe vergleichen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="66"/>
+        <source>Add runs…</source>
+        <translation>Läufe hinzufügen…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="69"/>
+        <source>Choose one or more run folders (Ctrl+click), written by distillery-cli distill --out or by the workbench; a folder of run folders adds them all</source>
+        <translation>Einen oder mehrere Laufordner wählen (Strg+Klick), geschrieben von distillery-cli distill --out oder von der Werkbank; ein Ordner mit Laufordnern fügt alle hinzu</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="84"/>
+        <source>Iteration</source>
+        <translation>Iteration</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="88"/>
+        <source>Matching loss</source>
+        <translation>Matching-Verlust</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="89"/>
+        <source>Learned student learning rate</source>
+        <translation>Gelernte Lernrate des Schülers</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="90"/>
+        <source>Test accuracy (%)</source>
+        <translation>Testgenauigkeit (%)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="97"/>
+        <source>The run whose synthetic images this side shows</source>
+        <translation>Der Lauf, dessen synthetische Bilder diese Seite zeigt</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="164"/>
+        <source>Add runs</source>
+        <translation>Läufe hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="250"/>
+        <source>%1 has no images to show: see the messages above</source>
+        <translation>%1 hat keine Bilder zum Zeigen: siehe die Meldungen oben</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="277"/>
+        <source>Reading runs…</source>
+        <translation>Läufe werden gelesen…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="278"/>
+        <source>No runs yet: add the folders of saved runs to compare them.</source>
+        <translation>Noch keine Läufe: Fügen Sie die Ordner gespeicherter Läufe hinzu, um sie zu vergleichen.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_comparison_window.cpp" line="279"/>
+        <source>Runs open: %1</source>
+        <translation>Geöffnete Läufe: %1</translation>
+    </message>
+</context>
+<context>
     <name>distillery::ui::RunWorker</name>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="95"/>
+        <location filename="../app/workbench/run_worker.cpp" line="93"/>
         <source>Idle</source>
         <translation>Leerlauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="96"/>
+        <location filename="../app/workbench/run_worker.cpp" line="94"/>
         <source>Loading data</source>
         <translation>Daten werden geladen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="97"/>
+        <location filename="../app/workbench/run_worker.cpp" line="95"/>
         <source>Training experts</source>
         <translation>Experten werden trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="98"/>
+        <location filename="../app/workbench/run_worker.cpp" line="96"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="99"/>
+        <location filename="../app/workbench/run_worker.cpp" line="97"/>
         <source>Running</source>
         <translation>Läuft</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="100"/>
+        <location filename="../app/workbench/run_worker.cpp" line="98"/>
+        <source>Stepping once…</source>
+        <translation>Ein Schritt…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="99"/>
         <source>Paused</source>
         <translation>Pausiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="101"/>
+        <location filename="../app/workbench/run_worker.cpp" line="100"/>
         <source>Finished</source>
         <translation>Beendet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="102"/>
+        <location filename="../app/workbench/run_worker.cpp" line="101"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="249"/>
-        <source>%1 = %2 takes effect at the next step</source>
-        <translation>%1 = %2 wird beim nächsten Schritt wirksam</translation>
-    </message>
-    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="336"/>
         <location filename="../app/workbench/run_worker.cpp" line="337"/>
-        <location filename="../app/workbench/run_worker.cpp" line="338"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="418"/>
+        <location filename="../app/workbench/run_worker.cpp" line="424"/>
         <source>Loading %1…</source>
         <translation>%1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="425"/>
+        <location filename="../app/workbench/run_worker.cpp" line="431"/>
         <source>%1: %2 training and %3 test images of %4×%5×%6, %7 classes, %8</source>
         <translation>%1: %2 Trainings- und %3 Testbilder zu %4×%5×%6, %7 Klassen, %8</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="451"/>
+        <location filename="../app/workbench/run_worker.cpp" line="457"/>
         <source>Training %1 experts × %2 epochs into %3</source>
         <translation>%1 Experten × %2 Epochen werden in %3 trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="459"/>
+        <location filename="../app/workbench/run_worker.cpp" line="465"/>
         <source>Expert training stopped; %1 complete experts kept</source>
         <translation>Experten-Training gestoppt; %1 vollständige Experten behalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="462"/>
+        <location filename="../app/workbench/run_worker.cpp" line="468"/>
         <source>Experts ready: %1 in %2</source>
         <translation>Experten bereit: %1 in %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="519"/>
+        <location filename="../app/workbench/run_worker.cpp" line="526"/>
         <source>Iteration %1: %2. The run is paused at its last good state.</source>
         <translation>Iteration %1: %2. Der Lauf ist in seinem letzten guten Zustand pausiert.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="545"/>
+        <location filename="../app/workbench/run_worker.cpp" line="552"/>
         <source>Iteration %1: %2; update skipped</source>
         <translation>Iteration %1: %2; Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="608"/>
+        <location filename="../app/workbench/run_worker.cpp" line="615"/>
         <source>Measuring memory against the number of student steps…</source>
         <translation>Speicherbedarf in Abhängigkeit von der Anzahl der Schüler-Schritte wird gemessen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="634"/>
+        <location filename="../app/workbench/run_worker.cpp" line="641"/>
         <source>Nothing to evaluate yet: start a run first</source>
         <translation>Noch nichts auszuwerten: Starten Sie zuerst einen Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="639"/>
+        <location filename="../app/workbench/run_worker.cpp" line="646"/>
         <source>Evaluating: %1 networks × %2 epochs</source>
         <translation>Auswertung: %1 Netze × %2 Epochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="641"/>
+        <location filename="../app/workbench/run_worker.cpp" line="650"/>
         <source>evaluation: %1</source>
         <translation>Auswertung: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="650"/>
+        <location filename="../app/workbench/run_worker.cpp" line="667"/>
+        <source>metrics.csv not updated: %1</source>
+        <translation>metrics.csv nicht aktualisiert: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="674"/>
         <source>Iteration %1: the synthetic set scores %2</source>
         <translation>Iteration %1: Die synthetische Menge erreicht %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="654"/>
-        <source>Evaluation stopped</source>
-        <translation>Auswertung gestoppt</translation>
+        <location filename="../app/workbench/run_worker.cpp" line="678"/>
+        <source>Evaluation stopped at iteration %1</source>
+        <translation>Evaluation bei Iteration %1 gestoppt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="675"/>
+        <location filename="../app/workbench/run_worker.cpp" line="700"/>
         <source>Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.</source>
         <translation>Checkpoint nicht gespeichert: %1. Der Lauf geht weiter; der letzte Checkpoint bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="684"/>
+        <location filename="../app/workbench/run_worker.cpp" line="720"/>
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="690"/>
+        <location filename="../app/workbench/run_worker.cpp" line="726"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="724"/>
+        <location filename="../app/workbench/run_worker.cpp" line="761"/>
         <source>Opened %1 at iteration %2 of %3</source>
         <translation>%1 bei Iteration %2 von %3 geöffnet</translation>
     </message>
@@ -1227,67 +1538,67 @@ gezählt vom Allokator von Distillery</translation>
 <context>
     <name>distillery::ui::SoftLabelView</name>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="49"/>
+        <location filename="../widgets/soft_label_view.cpp" line="54"/>
         <source>These are hard labels: each image is trained with a one-hot label of its own class, so the map is the identity and every entropy is 0. Soft labels make this view informative: run TESLA (teacher labels) or DATM (learned labels).</source>
         <translation>Dies sind harte Labels: Jedes Bild wird mit einem One-Hot-Label seiner eigenen Klasse trainiert, daher ist die Karte die Identität und jede Entropie ist 0. Aussagekräftig wird diese Ansicht mit weichen Labels: Führen Sie TESLA (Lehrer-Labels) oder DATM (gelernte Labels) aus.</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="58"/>
+        <location filename="../widgets/soft_label_view.cpp" line="63"/>
         <source>Probability given to class</source>
         <translation>Wahrscheinlichkeit für Klasse</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="59"/>
+        <location filename="../widgets/soft_label_view.cpp" line="64"/>
         <source>Images of class</source>
         <translation>Bilder der Klasse</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="66"/>
+        <location filename="../widgets/soft_label_view.cpp" line="71"/>
         <source>Mean probability</source>
         <translation>Mittlere Wahrscheinlichkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="73"/>
+        <location filename="../widgets/soft_label_view.cpp" line="78"/>
         <source>Mean label of each class&apos;s images</source>
         <translation>Mittleres Label der Bilder jeder Klasse</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="78"/>
+        <location filename="../widgets/soft_label_view.cpp" line="83"/>
         <source>Mean entropy (nats)</source>
         <translation>Mittlere Entropie (nats)</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="91"/>
+        <location filename="../widgets/soft_label_view.cpp" line="96"/>
         <source>How spread out each class&apos;s labels are</source>
         <translation>Wie breit die Labels jeder Klasse gestreut sind</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="95"/>
+        <location filename="../widgets/soft_label_view.cpp" line="100"/>
         <source>The image whose label is shown</source>
         <translation>Das Bild, dessen Label angezeigt wird</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="100"/>
+        <location filename="../widgets/soft_label_view.cpp" line="108"/>
         <source>Image</source>
         <translation>Bild</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="130"/>
+        <location filename="../widgets/soft_label_view.cpp" line="138"/>
         <source>No soft labels yet — start a run</source>
         <translation>Noch keine weichen Labels – starten Sie einen Lauf</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="246"/>
+        <location filename="../widgets/soft_label_view.cpp" line="270"/>
         <source>maximum (uniform labels): ln %1 = %2</source>
         <translation>Maximum (gleichverteilte Labels): ln %1 = %2</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="256"/>
+        <location filename="../widgets/soft_label_view.cpp" line="283"/>
         <source>class %1 · entropy %2 nats</source>
         <translation>Klasse %1 · Entropie %2 nats</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="271"/>
+        <location filename="../widgets/soft_label_view.cpp" line="298"/>
         <source>Images of %1 give %2 a mean probability of %3</source>
         <translation>Bilder von %1 geben %2 eine mittlere Wahrscheinlichkeit von %3</translation>
     </message>
@@ -1295,9 +1606,74 @@ gezählt vom Allokator von Distillery</translation>
 <context>
     <name>distillery::ui::WorkbenchPlot</name>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="90"/>
-        <source>Drag to move, turn the wheel to zoom, double-click to fit the data</source>
-        <translation>Ziehen zum Verschieben, Mausrad drehen zum Zoomen, Doppelklick zum Einpassen der Daten</translation>
+        <location filename="../widgets/plot_style.cpp" line="101"/>
+        <source>Drag to move, turn the wheel to zoom, double-click to fit the data; right-click to save the image or export the data</source>
+        <translation>Ziehen verschiebt, das Mausrad zoomt, Doppelklick passt an die Daten an; Rechtsklick speichert das Bild oder exportiert die Daten</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="113"/>
+        <source>Cannot save %1: the name must end in .png, .svg or .pdf.</source>
+        <translation>%1 kann nicht gespeichert werden: Der Name muss auf .png, .svg oder .pdf enden.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="115"/>
+        <source>Could not draw the plot for %1.</source>
+        <translation>Das Diagramm für %1 konnte nicht gezeichnet werden.</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="125"/>
+        <source>Could not write %1: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="139"/>
+        <source>Save image…</source>
+        <translation>Bild speichern…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="140"/>
+        <source>Save plot image</source>
+        <translation>Diagramm als Bild speichern</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="141"/>
+        <source>PNG image</source>
+        <translation>PNG-Bild</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="142"/>
+        <source>SVG drawing</source>
+        <translation>SVG-Zeichnung</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="143"/>
+        <source>PDF document</source>
+        <translation>PDF-Dokument</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="148"/>
+        <source>Copy data as CSV</source>
+        <translation>Daten als CSV kopieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="151"/>
+        <source>Export data as CSV…</source>
+        <translation>Daten als CSV exportieren…</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="154"/>
+        <source>Export plot data</source>
+        <translation>Diagrammdaten exportieren</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="154"/>
+        <source>CSV file</source>
+        <translation>CSV-Datei</translation>
+    </message>
+    <message>
+        <location filename="../widgets/plot_style.cpp" line="159"/>
+        <source>Fit to data</source>
+        <translation>An die Daten anpassen</translation>
     </message>
 </context>
 </TS>

@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QPushButton>
 #include <QScrollArea>
 #include <QVBoxLayout>
@@ -89,7 +90,34 @@ QWidget* HyperparameterPanel::addField(const QString& key, const QString& label,
     return field;
 }
 
+void HyperparameterPanel::showFieldsOfMethod(const QMap<QString, QString>& values) {
+    // Only the fields that act in this run: DATM's window and threshold, learned labels' lr.
+    const bool growing_window = values.value("sequential_generation") == QLatin1String("true");
+    const bool learned_labels = values.value("label_mode") == QLatin1String("learned");
+    const bool threshold_used = values.value("method") == QLatin1String("datm") || values.value("threshold", "inf") != QLatin1String("inf");
+    const QMap<QString, bool> shown{{"current_max_start_epoch", growing_window},
+                                    {"expansion_end_epoch", growing_window},
+                                    {"lr_y", learned_labels},
+                                    {"threshold", threshold_used}};
+    for (auto it = shown.begin(); it != shown.end(); ++it)
+        if (QLineEdit* edit = edits_.value(it.key())) form_->setRowVisible(edit, it.value());
+}
+
+bool HyperparameterPanel::isFieldShown(const QString& key) const {
+    const QWidget* field = key == "gradient_mode" ? static_cast<QWidget*>(mode_) : edits_.value(key);
+    return field && !field->isHidden();
+}
+
+QString HyperparameterPanel::numberInCLocale(const QString& text) {
+    // A German user types "0,01": with a comma as the interface's decimal point, one comma and no
+    // dot is a decimal comma. (Elsewhere "1,000" could mean a thousand, so it is left alone.)
+    if (QLocale().decimalPoint() != QLatin1String(",") || text.count(',') != 1 || text.contains('.')) return text;
+    QString c_text = text;
+    return c_text.replace(',', '.');
+}
+
 void HyperparameterPanel::setValues(const QMap<QString, QString>& values) {
+    showFieldsOfMethod(values);
     for (auto it = values.begin(); it != values.end(); ++it) {
         const QString old = values_.value(it.key());
         if (auto* edit = edits_.value(it.key())) {
@@ -128,7 +156,7 @@ void HyperparameterPanel::apply() {
     QStringList keys = edits_.keys();
     keys.prepend("gradient_mode");
     for (const auto& key : keys) {
-        const QString text = fieldText(key).trimmed();
+        const QString text = numberInCLocale(fieldText(key).trimmed());
         if (text == values_.value(key) || !validator_) continue;
         const QString problem = validator_(key, text);
         markField(key, !problem.isEmpty());

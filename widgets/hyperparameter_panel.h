@@ -34,6 +34,10 @@ public:
     void setFieldText(const QString& key, const QString& text);
     QString fieldText(const QString& key) const;
     QString messageText() const;
+    // Whether a field is in the panel for the run's method (DATM's window only for DATM, ...).
+    bool isFieldShown(const QString& key) const;
+    // "0,01" -> "0.01" where the interface writes decimals with a comma; other text unchanged.
+    static QString numberInCLocale(const QString& text);
     QPushButton* applyButton() const { return apply_; }
 
 public Q_SLOTS:
@@ -47,6 +51,7 @@ Q_SIGNALS:
 private:
     QWidget* addField(const QString& key, const QString& label, const QString& tip);
     void markField(const QString& key, bool refused);
+    void showFieldsOfMethod(const QMap<QString, QString>& values);
 
     Validator validator_;
     QFormLayout* form_ = nullptr;

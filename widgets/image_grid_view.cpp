@@ -44,6 +44,7 @@ ImageGridView::ImageGridView(QWidget* parent) : QWidget(parent) {
     header->setContentsMargins(kMargin, 6, kMargin, 2);
     header->addWidget(summary_, 1);
     header->addWidget(hint_);
+    header_->installEventFilter(this);  // a new width shares the line out again (fitHeader)
 
     canvas_ = new QWidget;
     canvas_->setMouseTracking(true);
@@ -128,13 +129,14 @@ void ImageGridView::redraw() {
 
     summary_->setText(snapshotSummary(shown_));
     summary_->setToolTip(summary_->text());
+    fitHeader();
     relayout();
     if (detail_ && detail_->isVisible()) detail_->updateImages(shown_);
 }
 
 void ImageGridView::relayout() {
     const bool empty = shown_.isEmpty();
-    hint_->setText(tr("%1× · Ctrl+wheel to zoom · click an image for its label").arg(zoom_));
+    fitHeader();
 
     label_width_ = 0;
     for (const QString& label : std::as_const(row_labels_))
@@ -148,7 +150,24 @@ void ImageGridView::relayout() {
     canvas_->update();
 }
 
+void ImageGridView::fitHeader() {
+    // What is shown comes first: the summary gets the width its text needs, and the hint the rest
+    // of the line, shortened with an ellipsis (its tooltip has it whole; in German it is long).
+    const QString hint = tr("%1× · Ctrl+wheel to zoom · click an image for its label").arg(zoom_);
+    const QMargins margins = header_->layout()->contentsMargins();
+    const int line = header_->width() - margins.left() - margins.right() - header_->layout()->spacing();
+    const int room = std::max(0, line - summary_->fontMetrics().horizontalAdvance(summary_->text()));
+    const QString shown = hint_->fontMetrics().elidedText(hint, Qt::ElideRight, room);
+    hint_->setText(shown);
+    hint_->setToolTip(hint);
+    hint_->setFixedWidth(hint_->fontMetrics().horizontalAdvance(shown));
+}
+
 bool ImageGridView::eventFilter(QObject* watched, QEvent* event) {
+    if (watched == header_) {
+        if (event->type() == QEvent::Resize) fitHeader();
+        return false;
+    }
     if (watched == scroll_->viewport()) {
         if (event->type() == QEvent::Resize) canvas_->resize(canvas_->minimumSize().expandedTo(scroll_->viewport()->size()));
         return false;

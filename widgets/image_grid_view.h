@@ -29,6 +29,7 @@ public:
     void setImages(const SyntheticImages& images);
     const SyntheticImages& images() const { return images_; }  // the latest, maybe not yet shown
     int imageCount() const { return images_.count; }
+    int shownCount() const { return shown_.count; }  // images drawn at the last redraw
     qint64 shownIteration() const { return shown_.iteration; }
 
     int zoom() const { return zoom_; }
@@ -51,6 +52,7 @@ Q_SIGNALS:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void fitHeader();
 
 private:
     void redraw();

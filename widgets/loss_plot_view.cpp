@@ -91,6 +91,8 @@ LossPlotView::EvalSeries& LossPlotView::evalSeries(const QString& what) {
     return *eval_series_.insert(what, series);
 }
 
+int LossPlotView::shownCount() const { return raw_->dataCount(); }
+
 void LossPlotView::redraw() {
     for (const StepPoint& step : std::as_const(unplotted_steps_)) {
         const double x = static_cast<double>(step.iteration);

@@ -24,7 +24,8 @@ public:
     // Forgets everything (a new run) and fits the axes to the data again.
     void clear();
 
-    int stepCount() const { return step_count_; }
+    int stepCount() const { return step_count_; }  // received
+    int shownCount() const;                         // loss points drawn at the last redraw
     int evaluationCount() const { return evaluations_.size(); }
     int changeMarkCount() const { return changes_.size(); }
     QCustomPlot* plot() const { return plot_; }

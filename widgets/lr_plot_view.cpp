@@ -39,6 +39,8 @@ void LrPlotView::clear() {
     coalescer_->markDirty();
 }
 
+int LrPlotView::shownCount() const { return lr_->dataCount(); }
+
 void LrPlotView::redraw() {
     for (const StepPoint& step : std::as_const(unplotted_steps_))
         if (qIsFinite(step.lr)) lr_->addData(static_cast<double>(step.iteration), step.lr);

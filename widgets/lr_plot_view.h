@@ -21,7 +21,8 @@ public:
     // Forgets everything (a new run) and fits the axes to the data again.
     void clear();
 
-    int stepCount() const { return step_count_; }
+    int stepCount() const { return step_count_; }  // received
+    int shownCount() const;                         // lr points drawn at the last redraw
     int changeMarkCount() const { return changes_.size(); }
     QCustomPlot* plot() const { return plot_; }
     RepaintCoalescer* coalescer() const { return coalescer_; }

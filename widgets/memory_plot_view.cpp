@@ -237,6 +237,13 @@ QCPGraph* MemoryPlotView::graphFor(const QString& mode, bool sweep) {
     return graph;
 }
 
+int MemoryPlotView::shownCount() const {
+    int points = 0;
+    for (const QCPGraph* graph : run_graphs_) points += graph->dataCount();
+    for (const QCPGraph* graph : sweep_graphs_) points += graph->dataCount();
+    return points;
+}
+
 void MemoryPlotView::redraw() {
     for (const QString& mode : run_peaks_.keys()) graphFor(mode, false);
     for (const QString& mode : sweep_points_.keys()) graphFor(mode, true);

@@ -38,6 +38,7 @@ public:
     void setModeChecked(const QString& mode, bool on);
 
     int runPointCount() const;    // distinct (mode, N) the run measured
+    int shownCount() const;       // points drawn at the last redraw, run and sweep
     int sweepPointCount() const;  // distinct (mode, N) swept
     QCustomPlot* plot() const { return plot_; }
     QLineEdit* stepsEdit() const { return steps_edit_; }

@@ -1,7 +1,18 @@
 #include "widgets/plot_style.h"
 
+#include <QClipboard>
+#include <QContextMenuEvent>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QGuiApplication>
 #include <QMap>
+#include <QMenu>
+#include <QMessageBox>
+#include <QRegularExpression>
 #include <QStringList>
+
+#include "widgets/plot_export.h"
 
 #include <algorithm>
 #include <numeric>
@@ -46,6 +57,7 @@ WorkbenchPlot::WorkbenchPlot(QWidget* parent) : QCustomPlot(parent) {
     setNoAntialiasingOnDrag(true);
     setAutoAddPlottableToLegend(false);
     setToolTip(interactionHint());
+    buildContextMenu();
 
     QFont small_font = font();
     small_font.setPointSizeF(font().pointSizeF() * 0.9);
@@ -87,7 +99,102 @@ WorkbenchPlot::WorkbenchPlot(QWidget* parent) : QCustomPlot(parent) {
 }
 
 QString WorkbenchPlot::interactionHint() {
-    return tr("Drag to move, turn the wheel to zoom, double-click to fit the data");
+    return tr("Drag to move, turn the wheel to zoom, double-click to fit the data; right-click to save the image or "
+              "export the data");
+}
+
+QString WorkbenchPlot::exportFolder() const {
+    // A folder that has gone since (a deleted run) would open the dialog in an arbitrary place.
+    return !export_folder_.isEmpty() && QDir(export_folder_).exists() ? export_folder_ : QDir::homePath();
+}
+
+QString WorkbenchPlot::saveImage(const QString& path) {
+    const PlotImageFormat format = plotImageFormatFor(path);
+    if (format == PlotImageFormat::Unknown)
+        return tr("Cannot save %1: the name must end in .png, .svg or .pdf.").arg(QDir::toNativeSeparators(path));
+    const QByteArray image = renderPlotImage(this, format);
+    if (image.isEmpty()) return tr("Could not draw the plot for %1.").arg(QDir::toNativeSeparators(path));
+    return writeFile(path, image);
+}
+
+QString WorkbenchPlot::dataCsv() const { return plottablesCsv(mPlottables); }
+
+QString WorkbenchPlot::exportCsv(const QString& path) { return writeFile(path, dataCsv().toUtf8()); }
+
+QString WorkbenchPlot::writeFile(const QString& path, const QByteArray& bytes) {
+    const QString reason = writeFileAtomically(path, bytes);
+    return reason.isEmpty() ? QString() : tr("Could not write %1: %2").arg(QDir::toNativeSeparators(path), reason);
+}
+
+void WorkbenchPlot::fitToData() {
+    follows_data_ = true;
+    fit();
+    replot();
+}
+
+// One menu for the plot's life: an action's slot may run a modal dialog, during which a menu
+// made per click and deleted once closed could be deleted under its own event handler.
+void WorkbenchPlot::buildContextMenu() {
+    context_menu_ = new QMenu(this);
+    connect(context_menu_->addAction(tr("Save image…")), &QAction::triggered, this, [this] {
+        saveThroughDialog(tr("Save plot image"),
+                          {{QStringLiteral(".png"), tr("PNG image")},
+                           {QStringLiteral(".svg"), tr("SVG drawing")},
+                           {QStringLiteral(".pdf"), tr("PDF document")}},
+                          &WorkbenchPlot::saveImage);
+    });
+    context_menu_->addSeparator();
+    copy_csv_action_ = context_menu_->addAction(tr("Copy data as CSV"));
+    connect(copy_csv_action_, &QAction::triggered, this, [this] { QGuiApplication::clipboard()->setText(dataCsv()); });
+    export_csv_action_ = context_menu_->addAction(tr("Export data as CSV…"));
+    connect(export_csv_action_, &QAction::triggered, this, [this] {
+        saveThroughDialog(tr("Export plot data"), {{QStringLiteral(".csv"), tr("CSV file")}}, &WorkbenchPlot::exportCsv);
+    });
+    fit_separator_ = context_menu_->addSeparator();
+    fit_action_ = context_menu_->addAction(tr("Fit to data"));
+    connect(fit_action_, &QAction::triggered, this, &WorkbenchPlot::fitToData);
+}
+
+void WorkbenchPlot::contextMenuEvent(QContextMenuEvent* event) {
+    const bool has_data = hasCsvRows(mPlottables);
+    copy_csv_action_->setEnabled(has_data);
+    export_csv_action_->setEnabled(has_data);
+    // Only a plot the user can move has axes to fit again: the class plots' axes are the classes.
+    const bool movable = interactions().testFlag(QCP::iRangeDrag) || interactions().testFlag(QCP::iRangeZoom);
+    fit_separator_->setVisible(movable);
+    fit_action_->setVisible(movable);
+    context_menu_->popup(event->globalPos());
+}
+
+void WorkbenchPlot::saveThroughDialog(const QString& title, const FileTypes& types,
+                                      QString (WorkbenchPlot::*save)(const QString&)) {
+    // The patterns stay out of the translations, so that a translated filter still names its extension.
+    QStringList filters;
+    for (const auto& [suffix, description] : types) filters << QStringLiteral("%1 (*%2)").arg(description, suffix);
+    QString chosen_filter = filters.first();
+    QString path = QFileDialog::getSaveFileName(this, title, suggestedFileName(types.first().first),
+                                                filters.join(QLatin1String(";;")), &chosen_filter);
+    if (path.isEmpty()) return;
+    // A name without one of the offered extensions gets the chosen filter's, so the dialog never
+    // leads to a refusal: "loss" or "loss.v2" with the SVG filter becomes "loss.svg" or "loss.v2.svg".
+    const QString suffix = QLatin1Char('.') + QFileInfo(path).suffix().toLower();
+    const bool offered = std::any_of(types.begin(), types.end(), [&](const auto& type) { return type.first == suffix; });
+    if (!offered) path += types.value(std::max<qsizetype>(0, filters.indexOf(chosen_filter))).first;
+
+    const QString problem = (this->*save)(path);
+    if (problem.isEmpty()) export_folder_ = QFileInfo(path).absolutePath();
+    else QMessageBox::warning(this, title, problem);
+}
+
+// Named after what the plot shows, e.g. "matching-loss.png", in the folder the dialog starts in.
+QString WorkbenchPlot::suggestedFileName(const QString& suffix) const {
+    QString name = yAxis->label().section(QLatin1Char('\n'), 0, 0).toLower();
+    static const QRegularExpression not_a_word(QStringLiteral("\\W+"), QRegularExpression::UseUnicodePropertiesOption);
+    name.replace(not_a_word, QStringLiteral("-"));
+    while (name.startsWith(QLatin1Char('-'))) name.remove(0, 1);
+    while (name.endsWith(QLatin1Char('-'))) name.chop(1);
+    if (name.isEmpty()) name = QStringLiteral("plot");
+    return QDir(exportFolder()).filePath(name + suffix);
 }
 
 void WorkbenchPlot::fitIfFollowing() {
@@ -145,9 +252,7 @@ void WorkbenchPlot::wrapLegend() {
 
 void WorkbenchPlot::mouseDoubleClickEvent(QMouseEvent* event) {
     QCustomPlot::mouseDoubleClickEvent(event);
-    follows_data_ = true;
-    fit();
-    replot();
+    fitToData();
 }
 
 void WorkbenchPlot::resizeEvent(QResizeEvent* event) {

@@ -1,12 +1,17 @@
 #pragma once
 // What the workbench's plots share: one colour per gradient mode, so a mode looks the same in every
 // view; the look and mouse behaviour of a plot; and the marks of hyperparameter changes.
+#include <QByteArray>
 #include <QColor>
+#include <QPair>
 #include <QString>
 #include <QVector>
 
 #include "widgets/qcp.h"
 #include "widgets/run_snapshot.h"
+
+class QAction;
+class QMenu;
 
 namespace distillery::ui {
 
@@ -19,7 +24,8 @@ inline QColor modeColor(const QString& mode) {
 
 // A QCustomPlot with the workbench's look: fonts that stay readable in a small dock, a light grid,
 // and the legend in a row above the axes (inside them it would hide data), wrapped to the width.
-// The axes follow the data until the user drags or zooms; a double-click fits them again.
+// The axes follow the data until the user drags or zooms; a double-click fits them again. A right
+// click opens a menu that saves the picture, copies or exports the data, and fits the axes.
 class WorkbenchPlot : public QCustomPlot {
     Q_OBJECT
 public:
@@ -27,6 +33,23 @@ public:
 
     // What the mouse does, for the plot's tooltip.
     static QString interactionHint();
+
+    // Where the menu's file dialogs start (e.g. the run's folder); empty: the home folder. After a
+    // save it is the folder the user chose, until the owner sets another.
+    void setExportFolder(const QString& folder) { export_folder_ = folder; }
+    QString exportFolder() const;
+
+    // The plot as it is on screen, at its size, to `path`: PNG, SVG or PDF by the extension.
+    // Returns "" when written, else a message for the user. The file is written under a
+    // temporary name and renamed into place, so a failed save leaves what was there before.
+    QString saveImage(const QString& path);
+    // Every graph's (and bar series') points as CSV: a header "series,x,y" (",error" when a series
+    // has error bars), then one row per point.
+    QString dataCsv() const;
+    // dataCsv() to `path`, as saveImage() writes: "" or a message for the user.
+    QString exportCsv(const QString& path);
+    // What a double-click does: fit the axes to the data and follow it again.
+    void fitToData();
 
     // Fitted axes include zero: for quantities such as memory, whose ratios the eye compares.
     void setZeroBased(bool zero_based) { zero_based_ = zero_based; }
@@ -39,13 +62,27 @@ public:
     void updateLegend();
 
 protected:
+    void contextMenuEvent(QContextMenuEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
 
 private:
     void fit();
     void wrapLegend();
+    void buildContextMenu();
+    // The menu's "Save image…" and "Export data as CSV…": a file dialog of these types (suffix,
+    // description), then `save`; a failure is shown in a message box.
+    using FileTypes = QVector<QPair<QString, QString>>;
+    void saveThroughDialog(const QString& title, const FileTypes& types, QString (WorkbenchPlot::*save)(const QString&));
+    QString suggestedFileName(const QString& suffix) const;
+    static QString writeFile(const QString& path, const QByteArray& bytes);  // "" or a message
 
+    QMenu* context_menu_ = nullptr;
+    QAction* copy_csv_action_ = nullptr;
+    QAction* export_csv_action_ = nullptr;
+    QAction* fit_separator_ = nullptr;
+    QAction* fit_action_ = nullptr;
+    QString export_folder_;
     bool zero_based_ = false;
     bool follows_data_ = true;
     bool fitting_ = false;  // our own range changes are not the user's

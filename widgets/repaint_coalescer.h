@@ -5,11 +5,13 @@
 // see (a closed dock, or a dock tabbed behind another, which Qt moves out of the window rather
 // than hiding) is not redrawn until it is shown again: the work would take time from the views
 // that are seen.
+#include <QChildEvent>
 #include <QEvent>
 #include <QObject>
 #include <QTimer>
 #include <QWidget>
 
+#include <algorithm>
 #include <functional>
 #include <utility>
 
@@ -25,7 +27,10 @@ public:
         static int instances = 0;
         interval_ms_ = interval_ms + 15 * (instances++ % 6);
         QObject::connect(&timer_, &QTimer::timeout, this, [this] { redrawIfSeen(); });
+        // The view's children too: a view covered by an opaque child (a plot) gets no paint events
+        // of its own when its tab is raised; the child does.
         view_->installEventFilter(this);
+        for (QWidget* child : view_->findChildren<QWidget*>()) child->installEventFilter(this);
     }
 
     // Asks for a redraw within one interval; further calls before then add nothing.
@@ -51,13 +56,25 @@ protected:
         // Seen again (shown, or exposed: a tab raised) with changes it has not drawn: draw them in
         // the next pass of the event loop, so the view does not show stale data for an interval.
         const bool exposed = event->type() == QEvent::Show || event->type() == QEvent::Paint;
-        if (watched == view_ && exposed && dirty_ && !timer_.isActive()) timer_.start(0);
+        if (exposed && dirty_ && !timer_.isActive()) timer_.start(0);
+        if (watched == view_ && event->type() == QEvent::ChildAdded)
+            if (auto* child = qobject_cast<QWidget*>(static_cast<QChildEvent*>(event)->child())) child->installEventFilter(this);
         return false;
     }
 
 private:
     void redrawIfSeen() {
-        if (view_->isVisible() && !view_->visibleRegion().isEmpty()) flush();  // else dirty until seen
+        if (isSeen()) flush();  // else dirty until seen
+    }
+    // A view is seen where it, or any widget inside it, has pixels on screen. The view's own
+    // visibleRegion() is not enough: Qt subtracts opaque children from it, and a plot view is one
+    // opaque QCustomPlot from edge to edge, so the view itself never has a visible pixel.
+    bool isSeen() const {
+        if (!view_->isVisible()) return false;
+        if (!view_->visibleRegion().isEmpty()) return true;
+        const auto children = view_->findChildren<QWidget*>();
+        return std::any_of(children.begin(), children.end(),
+                           [](const QWidget* child) { return child->isVisible() && !child->visibleRegion().isEmpty(); });
     }
 
     QWidget* view_;

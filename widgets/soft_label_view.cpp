@@ -4,6 +4,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QSpinBox>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QToolTip>
@@ -141,9 +142,17 @@ SoftLabelView::SoftLabelView(QWidget* parent) : QWidget(parent) {
     empty_font.setPointSizeF(empty_font.pointSizeF() * 1.3);
     empty->setFont(empty_font);
 
+    // Three plots do not fit a laptop's dock at a readable size: they keep their height and the
+    // view scrolls, rather than the window growing past the screen.
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+
     pages_ = new QStackedWidget;
     pages_->addWidget(empty);
-    pages_->addWidget(content);
+    pages_->addWidget(scroll);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(pages_);

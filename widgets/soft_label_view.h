@@ -28,6 +28,7 @@ public:
     // As of the last redraw, K × K row-major: row r, column c is the mean probability the images
     // made for class r give class c (a row of a class without images is 0).
     QVector<double> classMatrix() const { return matrix_; }
+    int shownCount() const { return shown_.count; }  // images whose labels the last redraw shows
     // Per class, the mean entropy (nats) of its images' labels.
     QVector<double> classEntropy() const { return entropy_; }
 

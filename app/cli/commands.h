@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/metrics_log.h"
+#include "common/metrics_log.h"
 #include "config/settings.h"
 #include "data/transform.h"
 

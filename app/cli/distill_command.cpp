@@ -9,11 +9,10 @@
 
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
-#include "common/atomic_file.h"
 #include "common/error.h"
 #include "distill/checkpoint.h"
 #include "distill/run.h"
-#include "distill/synthetic_set.h"
+#include "distill/run_outputs.h"
 #include "expert/expert_trainer.h"
 #include "expert/trajectory.h"
 
@@ -21,29 +20,6 @@ namespace fs = std::filesystem;
 
 namespace distillery::cli {
 namespace {
-
-MetricsLog::Row step_row(const StepRecord& r) {
-    MetricsLog::Row row{{"kind", "step"},
-                        {"iteration", std::to_string(r.iteration)},
-                        {"loss", number(r.loss)},
-                        {"lr", number(r.lr)},
-                        {"expert", std::to_string(r.expert)},
-                        {"start_epoch", std::to_string(r.start_epoch)},
-                        {"upper_bound", std::to_string(r.upper_bound)},
-                        {"mode", r.mode},
-                        {"syn_steps", std::to_string(r.syn_steps)},
-                        {"grad_norm_images", number(r.grad_norm_images)},
-                        {"grad_lr", number(r.grad_lr)},
-                        {"grad_norm_labels", number(r.grad_norm_labels)},
-                        {"seconds", number(r.seconds)},
-                        {"peak_bytes", std::to_string(r.peak_bytes)},
-                        {"memory_kind", r.memory_kind},
-                        {"updated", r.updated ? "1" : "0"},
-                        {"skip_reason", r.skip_reason},
-                        {"guard", r.guard}};
-    if (r.has_tesla_cosine) row.emplace_back("tesla_cosine", number(r.tesla_cosine));
-    return row;
-}
 
 EvalResult evaluate_logged(const std::string& what, std::int64_t iteration, const std::function<EvalResult(const ProgressFn&)>& eval,
                            const Options& o, MetricsLog& log) {
@@ -57,9 +33,7 @@ EvalResult evaluate_logged(const std::string& what, std::int64_t iteration, cons
     });
     bar.finish();
     std::printf("  %-34s %s\n", (what + ":").c_str(), r.summary().c_str());
-    log.add({{"kind", "eval"}, {"set", what}, {"iteration", std::to_string(iteration)},
-             {"networks", std::to_string(r.accuracies.size())}, {"accuracy_mean", number(r.mean)},
-             {"accuracy_std", number(r.std)}, {"seconds", number(r.seconds)}});
+    log.add(eval_row(what, iteration, r));
     return r;
 }
 
@@ -193,24 +167,14 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
     bar.finish();
     save(true);
 
-    SyntheticSet set;
-    set.images = run->images();
-    set.labels = run->label_targets();
-    set.lr = run->lr();
-    set.info = {{"dataset", data.name},          {"transform", data.transform.describe()},
-                {"net", run->net().spec().describe()}, {"method", cfg.method},
-                {"gradient_mode", to_string(cfg.mode)}, {"label_mode", to_string(cfg.labels)},
-                {"ipc", std::to_string(cfg.ipc)},   {"iteration", std::to_string(run->iteration())}};
-    const auto set_path = (fs::path(out) / "synthetic.dsyn").string();
-    save_synthetic_set(set_path, set);
-    write_file_atomically((fs::path(out) / "settings.preset").string(),
-                          [&](std::ostream& f) { f << "# the settings of this run\n" << s.to_text(); });
+    write_synthetic_and_settings(*run, s.to_text(), out);
+    const auto set_path = (fs::path(out) / kSyntheticName).string();
     const auto history = run->history();
     const auto skipped = std::count_if(history.begin(), history.end(), [](const StepRecord& r) { return !r.updated; });
     std::cout << "distill: " << run->iteration() << " iterations (" << skipped << " updates skipped), learned lr "
               << run->lr() << "; synthetic set written to " << set_path << ", checkpoint to " << checkpoint << "\n";
     if (!stopped.guard.empty()) {
-        log.write((fs::path(out) / "metrics.csv").string());
+        log.write((fs::path(out) / kMetricsName).string());
         std::cerr << "\ndistill: stopped at iteration " << stopped.iteration << ": " << stopped.guard << "\n"
                   << "distill: the run is rolled back to before that iteration and saved in " << checkpoint
                   << ". Continue it with a changed setting, e.g.\n"
@@ -218,7 +182,7 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
         return kExitGuard;
     }
     if (g_interrupted) {
-        log.write((fs::path(out) / "metrics.csv").string());
+        log.write((fs::path(out) / kMetricsName).string());
         std::cout << "distill: interrupted; the synthetic set so far is saved; continue with\n"
                   << "  distillery-cli distill --resume " << out << "\n";
         return 130;
@@ -231,8 +195,8 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
     if (cfg.labels != LabelMode::Hard)
         evaluate_logged("random real, " + to_string(cfg.labels) + " soft labels", it,
                         [&](const ProgressFn& f) { return run->evaluate_random_real(eval_cfg, true, f); }, o, log);
-    log.write((fs::path(out) / "metrics.csv").string());
-    std::cout << "metrics: " << (fs::path(out) / "metrics.csv").string() << "\n";
+    log.write((fs::path(out) / kMetricsName).string());
+    std::cout << "metrics: " << (fs::path(out) / kMetricsName).string() << "\n";
     return g_interrupted ? 130 : 0;
 }
 

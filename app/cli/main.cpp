@@ -9,8 +9,9 @@
 #include <vector>
 
 #include "cli/commands.h"
-#include "cli/metrics_log.h"
+#include "common/metrics_log.h"
 #include "cli/progress_bar.h"
+#include "common/numbers.h"
 #include "common/error.h"
 #include "common/runtime.h"
 #include "config/settings.h"
@@ -81,10 +82,9 @@ Options parse_args(int argc, char** argv) {
     };
     auto integer = [&](int& i) -> std::int64_t {
         const std::string flag = argv[i], v = value(i);
-        char* end = nullptr;
-        const long long n = std::strtoll(v.c_str(), &end, 10);
-        if (v.empty() || *end != '\0' || n <= 0) throw Error("option " + flag + " needs a positive integer, not '" + v + "'");
-        return n;
+        const auto n = parse_int(v);
+        if (!n || *n <= 0) throw Error("option " + flag + " needs a positive integer, not '" + v + "'");
+        return *n;
     };
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -106,11 +106,10 @@ Options parse_args(int argc, char** argv) {
         else if (a == "--quiet") o.quiet = true;
         else if (a == "--checkpoint-every") {
             const std::string v = value(i);
-            char* end = nullptr;
-            const long long n = std::strtoll(v.c_str(), &end, 10);
-            if (v.empty() || *end != '\0' || n < 0)
+            const auto n = parse_int(v);
+            if (!n || *n < 0)
                 throw Error("option --checkpoint-every needs a number of iterations (0: only at the end), not '" + v + "'");
-            o.checkpoint_every = n;
+            o.checkpoint_every = *n;
         } else if (a == "--resume") o.resume = value(i);
         else if (!a.empty() && a[0] == '-') throw Error("unknown option '" + a + "' (see --help)");
         else if (o.command.empty()) o.command = a;
@@ -155,7 +154,7 @@ PreparedData load_data(const Settings& s, const Options& o) {
     return data;
 }
 
-int run_experts(const Settings& s, const Options& o, const PreparedData& data, cli::MetricsLog& log) {
+int run_experts(const Settings& s, const Options& o, const PreparedData& data, MetricsLog& log) {
     const auto cfg = ExpertConfig::from_settings(s, data.name);
     const std::string dir = experts_dir_for(s, o);
     std::cout << "experts: " << cfg.num_experts << " x " << cfg.train_epochs << " epochs into " << dir << " ("
@@ -165,9 +164,9 @@ int run_experts(const Settings& s, const Options& o, const PreparedData& data, c
         data, cfg, dir, [&](const Progress& p) { bar.update(p); return cli::g_interrupted == 0; },
         [&](const ExpertEpoch& e) {
             log.add({{"kind", "expert_epoch"}, {"expert", std::to_string(e.expert)}, {"epoch", std::to_string(e.epoch)},
-                     {"train_loss", cli::number(e.train_loss)}, {"test_accuracy", cli::number(e.test_accuracy)},
-                     {"seconds", cli::number(e.seconds)},
-                     {"images_per_second", cli::number(e.images / std::max(e.seconds, 1e-9))}});
+                     {"train_loss", number(e.train_loss)}, {"test_accuracy", number(e.test_accuracy)},
+                     {"seconds", number(e.seconds)},
+                     {"images_per_second", number(e.images / std::max(e.seconds, 1e-9))}});
         });
     bar.finish();
     if (report.already_present > 0)
@@ -186,7 +185,7 @@ int run_experts(const Settings& s, const Options& o, const PreparedData& data, c
     return 0;
 }
 
-int run_eval(const Settings& s, const Options& o, const PreparedData& data, cli::MetricsLog& log) {
+int run_eval(const Settings& s, const Options& o, const PreparedData& data, MetricsLog& log) {
     const auto cfg = EvalConfig::from_settings(s, data.name);
     Tensor images, labels;
     double lr = s.number("lr_teacher", 0.01);
@@ -220,8 +219,8 @@ int run_eval(const Settings& s, const Options& o, const PreparedData& data, cli:
               << "\n";
     log.add({{"kind", "eval"}, {"set", o.synthetic.empty() ? "random_real" : o.synthetic},
              {"images", std::to_string(images.size(0))}, {"networks", std::to_string(cfg.networks)},
-             {"epochs", std::to_string(cfg.epochs)}, {"accuracy_mean", cli::number(result.mean)},
-             {"accuracy_std", cli::number(result.std)}, {"seconds", cli::number(result.seconds)}});
+             {"epochs", std::to_string(cfg.epochs)}, {"accuracy_mean", number(result.mean)},
+             {"accuracy_std", number(result.std)}, {"seconds", number(result.seconds)}});
     return 0;
 }
 
@@ -267,7 +266,7 @@ int run(const Options& o) {
     std::signal(SIGTERM, on_interrupt);
     std::cout << runtime_summary() << "\n";
     const auto data = load_data(s, o);
-    cli::MetricsLog log;
+    MetricsLog log;
     int rc = 0;
     if (o.command == "experts") rc = run_experts(s, o, data, log);
     if (o.command == "eval") rc = run_eval(s, o, data, log);

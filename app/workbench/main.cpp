@@ -19,7 +19,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "widgets/image_grid_view.h"
+#include "widgets/loss_plot_view.h"
+#include "widgets/lr_plot_view.h"
 #include "widgets/memory_plot_view.h"
+#include "widgets/soft_label_view.h"
 #include "workbench/main_window.h"
 #include "workbench/ui_stall_probe.h"
 
@@ -34,6 +38,19 @@ void load_translations(QApplication& app, const QString& lang) {
     auto* qt = new QTranslator(&app);  // Qt's own dialogs, where the system has Qt's translations
     if (qt->load(locale, "qtbase", "_", QLibraryInfo::path(QLibraryInfo::TranslationsPath))) app.installTranslator(qt);
     if (!lang.isEmpty()) QLocale::setDefault(locale);
+}
+
+// For each view, how often it redrew and what it shows at the end (points, or images): a script
+// tells a view that draws from one that only receives data.
+QJsonObject viewReport(const MainWindow& window) {
+    const auto entry = [](const RepaintCoalescer* coalescer, int shown) {
+        return QJsonObject{{"redraws", coalescer->redrawCount()}, {"shown", shown}};
+    };
+    return {{"image_grid", entry(window.imageView()->coalescer(), window.imageView()->shownCount())},
+            {"loss", entry(window.lossView()->coalescer(), window.lossView()->shownCount())},
+            {"learning_rate", entry(window.lrView()->coalescer(), window.lrView()->shownCount())},
+            {"memory", entry(window.memoryView()->coalescer(), window.memoryView()->shownCount())},
+            {"soft_labels", entry(window.softLabelView()->coalescer(), window.softLabelView()->shownCount())}};
 }
 
 QVector<int> parse_steps(const QString& text) {
@@ -182,12 +199,18 @@ int main(int argc, char** argv) {
                                  {"ui_ticks_over_50ms", probe.ticksLaterThan(50)},
                                  {"ui_thread_cpu_s", ui_cpu_s},
                                  {"run_wall_s", run_wall_s},
-                                 {"step_seconds", seconds}};
+                                 {"step_seconds", seconds},
+                                 {"steps_received", static_cast<qint64>(step_seconds.size())},
+                                 {"views", viewReport(window)}};
         QFile f(cli.value(measure));
         if (f.open(QIODevice::WriteOnly)) f.write(QJsonDocument(report).toJson());
         std::printf("ui: longest stall %.1f ms (%.1f s after the run started), p99 %.1f ms, %d of %d ticks over 50 ms\n",
                     probe.longestMs(), probe.longestAtMs() / 1000.0, probe.quantileMs(0.99), probe.ticksLaterThan(50),
                     probe.ticks());
+        const QJsonObject views = report.value("views").toObject();
+        for (auto it = views.begin(); it != views.end(); ++it)
+            std::printf("view %s: %d redraws, %d shown\n", qPrintable(it.key()), it.value().toObject().value("redraws").toInt(),
+                        it.value().toObject().value("shown").toInt());
         std::printf("ui: the UI thread used %.2f s of CPU in %.1f s of the run (%.1f %% of one core)\n", ui_cpu_s,
                     run_wall_s, run_wall_s > 0 ? 100 * ui_cpu_s / run_wall_s : 0.0);
     }

@@ -19,6 +19,8 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QScreen>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSpinBox>
 #include <QStatusBar>
@@ -30,39 +32,53 @@
 #include <exception>
 #include <numeric>
 
+#include "common/message.h"
 #include "config/settings.h"
 #include "widgets/hyperparameter_panel.h"
 #include "widgets/image_grid_view.h"
 #include "widgets/loss_plot_view.h"
 #include "widgets/lr_plot_view.h"
 #include "widgets/memory_plot_view.h"
+#include "widgets/plot_style.h"
 #include "widgets/soft_label_view.h"
 #include "workbench/image_export.h"
+#include "workbench/run_comparison_window.h"
 
 namespace distillery::ui {
 namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
-QString duration(double seconds) {
-    if (seconds < 0) return QStringLiteral("–");
-    const auto s = static_cast<qint64>(seconds + 0.5);
-    if (s >= 3600) return QStringLiteral("%1:%2:%3").arg(s / 3600).arg(s / 60 % 60, 2, 10, QLatin1Char('0')).arg(s % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
-}
-
-// A preset's value of a key, or `fallback` when the preset does not set it.
-QString preset_value(const QString& preset, const char* key, const QString& fallback) {
+// A preset's value of a key with the command line's --set changes over it, or `fallback` when
+// neither sets it.
+QString setting_value(const QString& preset, const QStringList& overrides, const char* key, const QString& fallback) {
     try {
-        return qs(load_preset(preset.toStdString()).text(key, fallback.toStdString()));
+        Settings s = load_preset(preset.toStdString());
+        for (const auto& assignment : overrides) s.assign(assignment.toStdString());
+        return qs(s.text(key, fallback.toStdString()));
     } catch (const std::exception&) {
         return fallback;
     }
 }
 
+// Engine refusals in the interface's language (core/common/engine_messages.h).
+std::string translate_engine_message(const char* format) {
+    return QCoreApplication::translate("distillery::engine_messages", format).toStdString();
+}
+
 }  // namespace
 
+QString timeLeft(double seconds) {
+    if (!(seconds >= 0) || !qIsFinite(seconds)) return MainWindow::tr("time left unknown");
+    const auto s = static_cast<qint64>(seconds + 0.5);
+    if (s < 60) return MainWindow::tr("%n s left", nullptr, static_cast<int>(s));
+    const qint64 minutes = (s + 30) / 60;
+    if (minutes < 60) return MainWindow::tr("%n min left", nullptr, static_cast<int>(minutes));
+    return MainWindow::tr("%1 h %2 min left").arg(minutes / 60).arg(minutes % 60);
+}
+
 MainWindow::MainWindow(const StartOptions& options, QWidget* parent) : QMainWindow(parent), options_(options) {
+    set_message_translator(&translate_engine_message);  // before the worker thread exists
     setWindowTitle(tr("Distillery — dataset distillation workbench"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/distillery.png")));
     setDockNestingEnabled(true);
@@ -104,15 +120,17 @@ void MainWindow::buildViews() {
     log_view_->setMaximumBlockCount(2000);
 
     auto* loss_dock = addDock(loss_, tr("Matching loss"), "dock_loss", Qt::RightDockWidgetArea);
-    auto* lr_dock = addDock(lr_, tr("Learned learning rate"), "dock_lr", Qt::RightDockWidgetArea);
-    auto* memory_dock = addDock(memory_, tr("Memory against matching steps"), "dock_memory", Qt::RightDockWidgetArea);
+    // Short titles: three of them share one row of tabs in a laptop's dock.
+    auto* lr_dock = addDock(lr_, tr("Learned lr"), "dock_lr", Qt::RightDockWidgetArea);
+    auto* memory_dock = addDock(memory_, tr("Memory against N"), "dock_memory", Qt::RightDockWidgetArea);
     auto* soft_dock = addDock(soft_, tr("Soft labels"), "dock_soft_labels", Qt::RightDockWidgetArea);
     auto* panel_dock = addDock(panel_, tr("Hyperparameters"), "dock_hyperparameters", Qt::LeftDockWidgetArea);
     auto* log_dock = addDock(log_view_, tr("Log"), "dock_log", Qt::BottomDockWidgetArea);
     tabifyDockWidget(lr_dock, memory_dock);
     tabifyDockWidget(memory_dock, soft_dock);
     lr_dock->raise();
-    (void)loss_dock;
+    // The loss and the tabbed views share the right-hand column evenly.
+    resizeDocks({loss_dock, lr_dock}, {1, 1}, Qt::Vertical);
     (void)panel_dock;
     (void)log_dock;
 
@@ -165,6 +183,7 @@ void MainWindow::buildSetupDock() {
     form->addRow(QString(), data_spec_);
 
     method_ = new QComboBox;
+    method_->setObjectName("method");
     method_->addItem(tr("MTT (Cazenavette et al.)"), "mtt");
     method_->addItem(tr("TESLA (soft labels from the teacher)"), "tesla");
     method_->addItem(tr("DATM (learned labels, growing window)"), "datm");
@@ -190,7 +209,7 @@ void MainWindow::buildSetupDock() {
     experts_label_ = new QLabel(tr("Not checked yet"));
     experts_label_->setWordWrap(true);
     experts_dir_ = new QLineEdit;
-    experts_dir_->setPlaceholderText(tr("default: runs/experts/<data and schedule>"));
+    experts_dir_->setPlaceholderText(tr("default: the experts folder beside the runs"));
     experts_dir_->setToolTip(tr("A folder of expert_NNNN.dtraj files; missing experts are trained into it"));
     auto* experts_buttons = new QHBoxLayout;
     auto* choose = new QPushButton(tr("Choose folder…"));
@@ -202,6 +221,7 @@ void MainWindow::buildSetupDock() {
     progress_->setRange(0, 1000);
     progress_->setValue(0);
     progress_label_ = new QLabel;
+    progress_label_->setObjectName("progress_label");
     progress_label_->setWordWrap(true);
     experts_layout->addWidget(experts_label_);
     experts_layout->addWidget(experts_dir_);
@@ -213,17 +233,23 @@ void MainWindow::buildSetupDock() {
     layout->addLayout(form);
     layout->addWidget(experts_box);
     layout->addStretch();
-    auto* dock = addDock(box, tr("Setup"), "dock_setup", Qt::LeftDockWidgetArea);
+    // Scrolls rather than squeezing its rows over each other when the screen is short.
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(box);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* dock = addDock(scroll, tr("Setup"), "dock_setup", Qt::LeftDockWidgetArea);
     splitDockWidget(dock, findChild<QDockWidget*>("dock_hyperparameters"), Qt::Vertical);
 
     // A new preset resets the choices to what it says.
     connect(preset_, &QComboBox::currentTextChanged, this, [this](const QString& preset) {
         const QSignalBlocker b1(method_), b2(mode_), b3(ipc_);
-        const QString method = preset_value(preset, "method", "mtt");
+        const QString method = setting_value(preset, options_.overrides, "method", "mtt");
         method_->setCurrentIndex(std::max(0, method_->findData(method)));
         const QString default_mode = method == "tesla" ? "tesla" : "unrolled";
-        mode_->setCurrentText(preset_value(preset, "gradient_mode", default_mode));
-        ipc_->setValue(preset_value(preset, "ipc", "10").toInt());
+        mode_->setCurrentText(setting_value(preset, options_.overrides, "gradient_mode", default_mode));
+        ipc_->setValue(setting_value(preset, options_.overrides, "ipc", "10").toInt());
         pre_run_edits_.clear();
         applySetup();
     });
@@ -302,6 +328,8 @@ void MainWindow::buildActions() {
     auto* open_preset = make("open_preset", tr("&Open preset file…"), QKeySequence::Open, tr("Start from a preset file of your own"));
     auto* open_run = make("open_run", tr("Open saved &run…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O),
                           tr("Continue a run from its checkpoint (.dckpt)"));
+    auto* compare_runs = make("compare_runs", tr("Com&pare runs…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
+                              tr("Overlay the curves of saved runs and show their images side by side"));
     auto* quit = make("quit", tr("&Quit"), QKeySequence::Quit, tr("Quit Distillery"));
     auto* zoom_in = make("zoom_in", tr("Zoom &in"), QKeySequence::ZoomIn, tr("Larger synthetic images"));
     auto* zoom_out = make("zoom_out", tr("Zoom &out"), QKeySequence::ZoomOut, tr("Smaller synthetic images"));
@@ -350,6 +378,14 @@ void MainWindow::buildActions() {
                                                           tr("Distillery checkpoints (*.dckpt);;All files (*)"));
         if (!file.isEmpty()) openRun(file);
     });
+    connect(compare_runs, &QAction::triggered, this, [this] {
+        // One comparison window, kept with its runs when closed, so it comes back as it was left.
+        auto* window = findChild<RunComparisonWindow*>();
+        if (!window) window = new RunComparisonWindow(options_.runs_dir, this);
+        window->show();
+        window->raise();
+        window->activateWindow();
+    });
     connect(quit, &QAction::triggered, this, &QWidget::close);
     connect(zoom_in, &QAction::triggered, grid_, &ImageGridView::zoomIn);
     connect(zoom_out, &QAction::triggered, grid_, &ImageGridView::zoomOut);
@@ -364,6 +400,7 @@ void MainWindow::buildActions() {
     auto* file = menuBar()->addMenu(tr("&File"));
     file->addAction(open_preset);
     file->addAction(open_run);
+    file->addAction(compare_runs);
     file->addSeparator();
     file->addAction(export_grid);
     file->addAction(export_folders);
@@ -423,11 +460,12 @@ void MainWindow::connectWorker() {
                                             ? tr("%1 of %2 experts ready in %3").arg(have).arg(wanted).arg(dir)
                                             : tr("%1 of %2 experts in %3: Start trains the missing ones").arg(have).arg(wanted).arg(dir));
                 progress_->setValue(have >= wanted ? progress_->maximum() : progress_->value());
+                experts_ready_ = have >= wanted;
                 setup_ready_ = true;
             });
     connect(worker_, &RunWorker::expertProgress, this, [this](qint64 done, qint64 total, double eta, const QString& detail) {
         progress_->setValue(total > 0 ? static_cast<int>(1000 * done / total) : 0);
-        progress_label_->setText(tr("%1 · ETA %2").arg(detail, duration(eta)));
+        progress_label_->setText(tr("%1 · %2").arg(detail, timeLeft(eta)));
     });
     connect(worker_, &RunWorker::runStarted, this, [this](qint64 total, const QString& kind) {
         total_ = total;
@@ -456,13 +494,18 @@ void MainWindow::connectWorker() {
     connect(worker_, &RunWorker::checkpointSaved, this, [this](const QString& path, qint64 iteration) {
         checkpoint_label_->setText(tr("Saved at %1").arg(iteration));
         checkpoint_label_->setToolTip(path);
+        // A plot's image or data goes, by default, where the run's other files are.
+        for (WorkbenchPlot* plot : findChildren<WorkbenchPlot*>()) plot->setExportFolder(QFileInfo(path).absolutePath());
     });
 }
 
 void MainWindow::onState(int state, const QString& text) {
+    const WorkerState before = state_;
     state_ = static_cast<WorkerState>(state);
+    logStateChange(before, state_);
     state_label_->setText(text);
-    const bool running = state_ == WorkerState::Running, paused = state_ == WorkerState::Paused;
+    const bool running = state_ == WorkerState::Running || state_ == WorkerState::Stepping;
+    const bool paused = state_ == WorkerState::Paused;
     const bool long_job = state_ == WorkerState::TrainingExperts || state_ == WorkerState::Busy || state_ == WorkerState::Loading;
     action("start")->setEnabled(!running && !paused && !long_job);
     action("pause")->setEnabled(running || long_job);
@@ -478,7 +521,22 @@ void MainWindow::onState(int state, const QString& text) {
         w->setEnabled(!running && !paused && !long_job);
     if (!running && !paused) panel_->setValues(worker_->hyperparameters());
     if (state_ == WorkerState::TrainingExperts) progress_->setValue(0);
+    if (!long_job) {
+        // A finished or stopped job leaves no progress behind (an evaluation's "87 %", its ETA).
+        progress_label_->clear();
+        progress_->setValue(experts_ready_ ? progress_->maximum() : 0);
+    }
     updateStatus();
+}
+
+void MainWindow::logStateChange(WorkerState before, WorkerState now) {
+    if (before == now) return;
+    const bool had_run = before == WorkerState::Running || before == WorkerState::Stepping || before == WorkerState::Paused;
+    if (now == WorkerState::Paused && before == WorkerState::Stepping) appendLog(tr("Stepped to iteration %1").arg(worker_->iteration()));
+    else if (now == WorkerState::Paused && before == WorkerState::Running) appendLog(tr("Paused at iteration %1").arg(worker_->iteration()));
+    else if (now == WorkerState::Running && before == WorkerState::Paused) appendLog(tr("Resumed at iteration %1").arg(worker_->iteration()));
+    else if (now == WorkerState::Ready && had_run) appendLog(tr("Stopped at iteration %1").arg(worker_->iteration()));
+    else if (now == WorkerState::Finished) appendLog(tr("Finished: %1 iterations").arg(worker_->iteration()));
 }
 
 void MainWindow::onSteps(const QVector<StepPoint>& steps, const QVector<ChangeMark>& changes, qint64 total) {
@@ -503,9 +561,10 @@ void MainWindow::updateStatus() {
         return;
     }
     QString text = tr("Iteration %1 / %2").arg(iteration_).arg(total_);
-    if (!recent_seconds_.isEmpty()) {
+    // Speed and time left only while it runs: a paused run has neither.
+    if (!recent_seconds_.isEmpty() && state_ == WorkerState::Running) {
         const double mean = std::accumulate(recent_seconds_.begin(), recent_seconds_.end(), 0.0) / recent_seconds_.size();
-        text += tr(" · %1 it/s · ETA %2").arg(mean > 0 ? 1.0 / mean : 0.0, 0, 'f', 2).arg(duration(mean * (total_ - iteration_)));
+        text += tr(" · %1 it/s · %2").arg(mean > 0 ? 1.0 / mean : 0.0, 0, 'f', 2).arg(timeLeft(mean * (total_ - iteration_)));
     }
     run_label_->setText(text);
 }
@@ -526,18 +585,14 @@ RunSetup MainWindow::currentSetup() const {
     const QString spec = data_spec_->text().trimmed();
     if (!spec.isEmpty()) setup.overrides << "dataset=" + spec;
     const QString method = method_->currentData().toString();
-    if (method != preset_value(setup.preset, "method", "mtt")) {
+    if (method != setting_value(setup.preset, options_.overrides, "method", "mtt")) {
         // The method's defaults where they differ from the preset's method.
         setup.overrides << "method=" + method;
         if (method == "mtt") setup.overrides << "label_mode=hard" << "pix_init=real" << "sequential_generation=false";
         if (method == "tesla") setup.overrides << "label_mode=teacher" << "pix_init=real" << "sequential_generation=false";
-        if (method == "datm") {
-            const int max_start = preset_value(setup.preset, "max_start_epoch", "20").toInt();
-            const int iterations = preset_value(setup.preset, "Iteration", "5000").toInt();
-            setup.overrides << "label_mode=learned" << "pix_init=correct" << "sequential_generation=true"
-                            << QStringLiteral("current_max_start_epoch=%1").arg(std::max(1, max_start / 2))
-                            << QStringLiteral("expansion_end_epoch=%1").arg(std::max(1, iterations / 2));
-        }
+        // DATM's window comes from the engine (DistillConfig::from_settings), which fits it to the
+        // preset's start epochs and length.
+        if (method == "datm") setup.overrides << "label_mode=learned" << "pix_init=correct" << "sequential_generation=true";
     }
     setup.overrides << "gradient_mode=" + mode_->currentText() << QStringLiteral("ipc=%1").arg(ipc_->value());
     setup.overrides << pre_run_edits_;
@@ -571,32 +626,47 @@ QString MainWindow::exportClassFolders(const QString& dir, int scale) {
     return problem;
 }
 
-void MainWindow::exportGridInteractive() {
+QString MainWindow::exportFolder() const {
+    // The current run's own folder first: that is where its other files are.
+    const QString checkpoint = worker_->checkpointPath();
+    if (!checkpoint.isEmpty()) return QFileInfo(checkpoint).absolutePath();
+    if (options_.remember) return QSettings().value("export/dir", QDir::homePath()).toString();
+    return QDir::homePath();
+}
+
+int MainWindow::exportScale(int fallback) const {
+    return options_.remember ? QSettings().value("export/scale", fallback).toInt() : fallback;
+}
+
+void MainWindow::rememberExport(const QString& dir, int scale) {
+    if (!options_.remember) return;  // --no-settings: nothing is written
     QSettings settings;
+    settings.setValue("export/scale", scale);
+    settings.setValue("export/dir", dir);
+}
+
+void MainWindow::exportGridInteractive() {
     bool ok = false;
     const int scale = QInputDialog::getInt(this, tr("Export image grid"), tr("Scale (pixels per image pixel):"),
-                                           settings.value("export/scale", 4).toInt(), 1, 64, 1, &ok);
+                                           exportScale(4), 1, 64, 1, &ok);
     if (!ok) return;
-    const QString path = QFileDialog::getSaveFileName(
-        this, tr("Export image grid"), QDir(settings.value("export/dir", QDir::homePath()).toString()).filePath("synthetic_grid.png"),
-        tr("PNG images (*.png)"));
+    const QString path = QFileDialog::getSaveFileName(this, tr("Export image grid"), QDir(exportFolder()).filePath("synthetic_grid.png"),
+                                                      tr("PNG images (*.png)"));
     if (path.isEmpty()) return;
-    settings.setValue("export/scale", scale);
-    settings.setValue("export/dir", QFileInfo(path).absolutePath());
+    rememberExport(QFileInfo(path).absolutePath(), scale);
     const QString problem = exportGrid(path.endsWith(".png", Qt::CaseInsensitive) ? path : path + ".png", scale);
     if (!problem.isEmpty()) QMessageBox::warning(this, tr("Export image grid"), problem);
 }
 
 void MainWindow::exportFoldersInteractive() {
-    QSettings settings;
     bool ok = false;
-    const int scale = QInputDialog::getInt(this, tr("Export images"), tr("Scale (pixels per image pixel):"),
-                                           settings.value("export/scale", 1).toInt(), 1, 64, 1, &ok);
+    const int scale = QInputDialog::getInt(this, tr("Export images"), tr("Scale (pixels per image pixel):"), exportScale(1), 1, 64,
+                                           1, &ok);
     if (!ok) return;
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for the class folders"),
-                                                          settings.value("export/dir", QDir::homePath()).toString());
+    // The dialog has a button for a new folder.
+    const QString dir = QFileDialog::getExistingDirectory(this, tr("Folder for the class folders"), exportFolder());
     if (dir.isEmpty()) return;
-    settings.setValue("export/dir", dir);
+    rememberExport(dir, scale);
     const QString problem = exportClassFolders(dir, scale);
     if (!problem.isEmpty()) QMessageBox::warning(this, tr("Export images"), problem);
 }
@@ -640,21 +710,32 @@ void MainWindow::restoreSettings(const StartOptions& options) {
     QString spec = options.dataset;
     if (spec.isEmpty() && from_settings) spec = settings.value("setup/dataset").toString();
     data_spec_->setText(spec);
-    const QString method = from_settings ? settings.value("setup/method", preset_value(preset, "method", "mtt")).toString()
-                                         : preset_value(preset, "method", "mtt");
+    const QString method = from_settings ? settings.value("setup/method", setting_value(preset, options_.overrides, "method", "mtt")).toString()
+                                         : setting_value(preset, options_.overrides, "method", "mtt");
     method_->setCurrentIndex(std::max(0, method_->findData(method)));
-    const QString mode = preset_value(preset, "gradient_mode", method == "tesla" ? "tesla" : "unrolled");
+    const QString mode = setting_value(preset, options_.overrides, "gradient_mode", method == "tesla" ? "tesla" : "unrolled");
     mode_->setCurrentText(from_settings ? settings.value("setup/mode", mode).toString() : mode);
-    const int ipc = preset_value(preset, "ipc", "10").toInt();
+    const int ipc = setting_value(preset, options_.overrides, "ipc", "10").toInt();
     ipc_->setValue(from_settings ? settings.value("setup/ipc", ipc).toInt() : ipc);
     experts_dir_->setText(options.experts_dir);
     if (!options.remember) {
-        resize(1400, 900);
+        fillScreen();
         return;
     }
-    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) resize(1400, 900);
+    if (!restoreGeometry(settings.value("window/geometry").toByteArray())) {
+        fillScreen();
+        setWindowState(windowState() | Qt::WindowMaximized);  // where a window manager honours it
+    }
     restoreState(settings.value("window/state").toByteArray());
     grid_->setZoom(settings.value("view/zoom", grid_->zoom()).toInt());
+}
+
+void MainWindow::fillScreen() {
+    // No remembered size: the whole screen. The views are laid out for 1366×768 and up; a fixed
+    // size larger than a laptop's screen would put the right-hand docks out of reach.
+    const QRect available = screen()->availableGeometry();
+    resize(available.size());
+    move(available.topLeft());
 }
 
 void MainWindow::saveSettings() {

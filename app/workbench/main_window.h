@@ -38,6 +38,9 @@ struct StartOptions {
     bool remember = true;   // read and write QSettings (tests turn this off)
 };
 
+// "45 s left", "12 min left", "2 h 5 min left": a duration, as the status bar and the progress say it.
+QString timeLeft(double seconds);
+
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -80,9 +83,14 @@ private:
     void connectWorker();
     void restoreSettings(const StartOptions& options);
     void saveSettings();
+    void fillScreen();
     void onState(int state, const QString& text);
     void onSteps(const QVector<StepPoint>& steps, const QVector<ChangeMark>& changes, qint64 total);
     void appendLog(const QString& line);
+    void logStateChange(WorkerState before, WorkerState now);
+    QString exportFolder() const;  // where export dialogs open
+    int exportScale(int fallback) const;
+    void rememberExport(const QString& dir, int scale);
     void updateStatus();
     void chooseData(const QString& kind);
     void exportGridInteractive();
@@ -129,6 +137,7 @@ private:
     QElapsedTimer since_last_step_;
     QByteArray default_layout_;
     bool setup_ready_ = false;
+    bool experts_ready_ = false;
 };
 
 }  // namespace distillery::ui

@@ -17,9 +17,11 @@
 #include "common/runtime.h"
 #include "distill/checkpoint.h"
 #include "distill/run.h"
+#include "distill/run_outputs.h"
 #include "eval/evaluate.h"
 #include "expert/expert_trainer.h"
 #include "expert/trajectory.h"
+#include "workbench/synthetic_display.h"
 
 namespace distillery::ui {
 namespace {
@@ -44,24 +46,8 @@ StepPoint to_point(const StepRecord& r) {
 // The synthetic set as the views show it: back in pixel space, clamped, with its labels.
 SyntheticImages to_display(const DistillRun& run) {
     const auto& data = run.data();
-    const auto pixels = data.transform.to_pixels(run.images()).clamp(0, 1).to(torch::kFloat32).contiguous().cpu();
-    const auto classes = run.hard_labels().to(torch::kInt32).contiguous();
-    auto labels = run.label_targets();
-    if (labels.dim() == 1) labels = torch::one_hot(labels.to(torch::kInt64), data.num_classes());
-    labels = labels.to(torch::kFloat32).contiguous().cpu();
-    SyntheticImages s;
-    s.iteration = run.iteration();
-    s.count = static_cast<int>(pixels.size(0));
-    s.channels = static_cast<int>(pixels.size(1));
-    s.height = static_cast<int>(pixels.size(2));
-    s.width = static_cast<int>(pixels.size(3));
-    s.pixels = QVector<float>(pixels.data_ptr<float>(), pixels.data_ptr<float>() + pixels.numel());
-    s.classes = QVector<int>(classes.data_ptr<int>(), classes.data_ptr<int>() + classes.numel());
-    s.num_classes = static_cast<int>(data.num_classes());
-    for (const auto& name : data.classes) s.class_names << qs(name);
-    s.label_probs = QVector<float>(labels.data_ptr<float>(), labels.data_ptr<float>() + labels.numel());
-    s.label_kind = qs(to_string(run.config().labels));
-    return s;
+    return display_images(run.images(), run.hard_labels(), run.label_targets(), data.transform, data.classes,
+                          qs(to_string(run.config().labels)), run.iteration());
 }
 
 // The keys the hyperparameter panel shows; all of them can change between two steps.
@@ -77,13 +63,24 @@ const QStringList& panel_keys() {
     return keys;
 }
 
+// The panel's fields, and what decides which of them the method uses.
 QMap<QString, QString> panel_values(const DistillConfig& c) {
     QMap<QString, QString> values;
     for (const auto& key : panel_keys()) values.insert(key, qs(c.get(ss(key))));
+    for (const char* key : {"method", "label_mode", "sequential_generation"}) values.insert(key, qs(c.get(key)));
     return values;
 }
 
 }  // namespace
+
+QString defaultRunsDir() { return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs"; }
+
+QString defaultExpertsDir(const Settings& s) {
+    // The CLI's default is relative to where it runs (runs/experts/<key>); a desktop launcher
+    // starts in $HOME, so the workbench keeps experts beside its runs, under the same key.
+    const QString key = QFileInfo(qs(default_experts_dir(s))).fileName();
+    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/experts/" + key;
+}
 
 Settings RunSetup::settings() const {
     Settings s = settings_text.isEmpty() ? load_preset(ss(preset)) : Settings::parse(ss(settings_text), "the saved run");
@@ -98,6 +95,7 @@ QString describe(WorkerState s) {
     case WorkerState::TrainingExperts: return RunWorker::tr("Training experts");
     case WorkerState::Ready: return RunWorker::tr("Ready");
     case WorkerState::Running: return RunWorker::tr("Running");
+    case WorkerState::Stepping: return RunWorker::tr("Stepping once…");
     case WorkerState::Paused: return RunWorker::tr("Paused");
     case WorkerState::Finished: return RunWorker::tr("Finished");
     case WorkerState::Busy: return RunWorker::tr("Busy");
@@ -225,10 +223,15 @@ QString RunWorker::setHyperparameter(const QString& key, const QString& value) {
         run = run_;
         if (!run) {
             // No run yet: check the value against the next run's settings, then keep it there.
+            // The same rule as during a run (DistillConfig::apply), so the message names the key and
+            // not the preset the settings came from.
             Settings candidate = next_settings_;
             candidate.set(ss(key), ss(value));
             try {
-                DistillConfig::from_settings(candidate, candidate.text("dataset", "fashion-mnist"));
+                const std::string dataset = next_settings_.text("dataset", "fashion-mnist");
+                const std::string problem = DistillConfig::from_settings(next_settings_, dataset).apply(ss(key), ss(value));
+                if (!problem.empty()) return qs(problem);
+                DistillConfig::from_settings(candidate, dataset);
             } catch (const std::exception& e) {
                 return qs(e.what());
             }
@@ -238,9 +241,7 @@ QString RunWorker::setHyperparameter(const QString& key, const QString& value) {
         }
     }
     // The run validates under its own short lock; it never waits for a step to finish.
-    const QString problem = qs(run->set(ss(key), ss(value)));
-    if (problem.isEmpty()) Q_EMIT message(tr("%1 = %2 takes effect at the next step").arg(key, value));
-    return problem;
+    return qs(run->set(ss(key), ss(value)));
 }
 
 QMap<QString, QString> RunWorker::hyperparameters() const {
@@ -300,8 +301,10 @@ void RunWorker::run() {
         {
             QMutexLocker lock(&mutex_);
             while (!abort_ && jobs_.isEmpty() && !(running_ && !paused_)) {
-                // Entering the wait after a run was paused or stopped: say so once.
-                if (run_ && state_ == WorkerState::Running) {
+                // Entering the wait after a run was paused or stopped: say so once. A paused run
+                // (after F10, a guard, or Pause) that is then stopped is saved and reported too.
+                const bool stopped_while_paused = state_ == WorkerState::Paused && !running_;
+                if (run_ && (state_ == WorkerState::Running || stopped_while_paused)) {
                     const bool finished = !running_ && run_->iteration() >= run_->config().iterations;
                     lock.unlock();
                     publishSteps(true);
@@ -369,12 +372,19 @@ void RunWorker::execute(const Job& job) {
         {
             QMutexLocker lock(&mutex_);
             paused_ = true;
-            state_ = WorkerState::Running;
         }
+        setState(WorkerState::Stepping);
         stepRun();
         publishSteps(true);
         publishImages();
-        setState(WorkerState::Paused);
+        saveCheckpoint();
+        bool finished;
+        {
+            QMutexLocker lock(&mutex_);
+            finished = run_ && run_->iteration() >= run_->config().iterations;
+        }
+        // Stopped during the step: Paused, which the wait loop then reports as stopped.
+        setState(finished ? WorkerState::Finished : WorkerState::Paused);
         break;
     }
     case Request::Sweep:
@@ -408,7 +418,7 @@ bool RunWorker::loadData(const RunSetup& setup) {
     // Reload only when what defines the data changed.
     QString key;
     for (const char* k : {"dataset", "train_per_class", "zca", "seed"}) key += qs(s.text(k, "")) + '|';
-    const QString dir = setup.experts_dir.isEmpty() ? qs(default_experts_dir(s)) : setup.experts_dir;
+    const QString dir = setup.experts_dir.isEmpty() ? defaultExpertsDir(s) : setup.experts_dir;
     const std::string device = resolve_device("auto");
     if (!data_ || key != data_key_) {
         setState(WorkerState::Loading, tr("Loading %1…").arg(qs(s.text("dataset", "fashion-mnist"))));
@@ -481,7 +491,7 @@ void RunWorker::createRun() {
             QMutexLocker lock(&mutex_);
             root = setup_.runs_dir;
         }
-        if (root.isEmpty()) root = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + "/runs";
+        if (root.isEmpty()) root = defaultRunsDir();
         const QString stamp = QDateTime::currentDateTime().toString("yyyyMMdd-hhmmss");
         QString folder = root + '/' + qs(run->data().name) + '-' + stamp;
         for (int n = 2; QDir(folder).exists(); ++n)
@@ -490,6 +500,7 @@ void RunWorker::createRun() {
         checkpoint_path_ = folder + "/checkpoint.dckpt";  // the name distillery-cli uses
     }
     saved_iteration_ = -1;
+    eval_rows_.clear();
     unsent_steps_.clear();
     since_steps_.start();
     since_images_.start();
@@ -633,11 +644,28 @@ void RunWorker::evaluate() {
     const WorkerState before = state();
     const auto cfg = EvalConfig::from_settings(run_settings_, data_->name);
     setState(WorkerState::Busy, tr("Evaluating: %1 networks × %2 epochs").arg(cfg.networks).arg(cfg.epochs));
-    const auto result = run->evaluate(cfg, [&](const Progress& p) {
-        Q_EMIT expertProgress(p.done, p.total, p.eta_s(), tr("evaluation: %1").arg(qs(p.detail)));
-        return !cancelled();
-    });
+    EvalResult result;
+    try {
+        result = run->evaluate(cfg, [&](const Progress& p) {
+            Q_EMIT expertProgress(p.done, p.total, p.eta_s(), tr("evaluation: %1").arg(qs(p.detail)));
+            return !cancelled();
+        });
+    } catch (const std::exception&) {
+        // Stopped by the user (the engine ends a cancelled evaluation by throwing): not an error.
+        if (!cancelled()) throw;
+    }
     if (result.accuracies.size() == static_cast<size_t>(cfg.networks)) {
+        eval_rows_.push_back(eval_row("synthetic", run->iteration(), result));
+        QString path;
+        {
+            QMutexLocker lock(&mutex_);
+            path = checkpoint_path_;
+        }
+        try {
+            if (!path.isEmpty() && QFileInfo::exists(path)) writeRunFiles(*run, path);
+        } catch (const std::exception& e) {
+            Q_EMIT message(tr("metrics.csv not updated: %1").arg(qs(e.what())));
+        }
         EvalPoint e;
         e.iteration = run->iteration();
         e.mean = result.mean;
@@ -647,7 +675,7 @@ void RunWorker::evaluate() {
         Q_EMIT evaluationReady(e, summary);
         Q_EMIT message(summary);
     } else {
-        Q_EMIT message(tr("Evaluation stopped"));
+        Q_EMIT message(tr("Evaluation stopped at iteration %1").arg(run->iteration()));
     }
     setState(before);
 }
@@ -665,11 +693,23 @@ void RunWorker::saveCheckpoint() {
         QDir().mkpath(QFileInfo(path).absolutePath());
         save_checkpoint(*run, run_settings_.to_text(), ss(experts_dir_), ss(path));
         saved_iteration_ = run->iteration();
+        writeRunFiles(*run, path);
         Q_EMIT checkpointSaved(path, saved_iteration_);
     } catch (const std::exception& e) {
         // The previous checkpoint is still there (the write is atomic); the run is not touched.
         Q_EMIT message(tr("Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.").arg(qs(e.what())));
     }
+}
+
+void RunWorker::writeRunFiles(const DistillRun& run, const QString& checkpoint) {
+    // The files distillery-cli writes beside its checkpoint, so a run folder reads the same
+    // whichever made it (run comparison, `eval --synthetic`, a spreadsheet).
+    const QString folder = QFileInfo(checkpoint).absolutePath();
+    write_synthetic_and_settings(run, run_settings_.to_text(), ss(folder));
+    MetricsLog log;
+    for (const auto& r : run.history()) log.add(step_row(r));
+    for (const auto& row : eval_rows_) log.add(row);
+    log.write(ss(QDir(folder).filePath(kMetricsName)));
 }
 
 void RunWorker::openSavedRun(const QString& path) {
@@ -709,6 +749,7 @@ void RunWorker::openSavedRun(const QString& path) {
     }
     run_settings_ = setup.settings();
     saved_iteration_ = run->iteration();
+    eval_rows_.clear();
     unsent_steps_.clear();
     for (const auto& r : run->history()) unsent_steps_.append(to_point(r));
     since_steps_.start();

@@ -13,6 +13,7 @@
 
 #include <memory>
 
+#include "common/metrics_log.h"
 #include "config/settings.h"
 #include "widgets/run_snapshot.h"
 
@@ -44,11 +45,17 @@ enum class WorkerState {
     TrainingExperts,  // generating expert trajectories
     Ready,            // data and experts there; no run yet, or the last one stopped
     Running,
+    Stepping,         // one step (F10), then Paused
     Paused,
     Finished,         // the run reached its iterations; it can be exported or evaluated
     Busy,             // a sweep or an evaluation between steps
 };
 QString describe(WorkerState s);
+
+// Where the workbench keeps each run's folder, and the experts a setup trains when it names no
+// folder: both under the application's data folder (~/.local/share/Distillery/Distillery).
+QString defaultRunsDir();
+QString defaultExpertsDir(const Settings& s);
 
 class RunWorker : public QThread {
     Q_OBJECT
@@ -126,6 +133,8 @@ private:
     void createRun();
     void openSavedRun(const QString& path);
     void saveCheckpoint();  // never throws: a failed save is reported and the run goes on
+    // metrics.csv, settings.preset and synthetic.dsyn beside the checkpoint; throws Error.
+    void writeRunFiles(const DistillRun& run, const QString& checkpoint);
     void stepRun();
     void sweep(const QStringList& modes, const QVector<int>& steps);
     void evaluate();
@@ -155,6 +164,7 @@ private:
     QString experts_dir_;
     Settings run_settings_;               // the settings the current run started from
     qint64 saved_iteration_ = -1;         // the iteration of the last checkpoint written
+    std::vector<MetricsLog::Row> eval_rows_;  // the run's evaluations, for its metrics.csv
     QVector<StepPoint> unsent_steps_;
     QElapsedTimer since_steps_, since_images_;
 };

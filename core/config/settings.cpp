@@ -1,11 +1,10 @@
 #include "config/settings.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
+#include "common/numbers.h"
 #include "common/error.h"
 #include "config/embedded_presets.h"
 
@@ -65,11 +64,9 @@ std::string Settings::text(const std::string& key, const std::string& fallback) 
 
 std::int64_t Settings::integer(const std::string& key) const {
     const std::string v = text(key);
-    char* end = nullptr;
-    errno = 0;
-    const long long n = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || errno == ERANGE) throw Error(where(key) + " must be an integer, not '" + v + "'");
-    return n;
+    const auto n = parse_int(v);
+    if (!n) throw Error(where(key) + " must be an integer, not '" + v + "'");
+    return *n;
 }
 
 std::int64_t Settings::integer(const std::string& key, std::int64_t fallback) const {
@@ -78,11 +75,9 @@ std::int64_t Settings::integer(const std::string& key, std::int64_t fallback) co
 
 double Settings::number(const std::string& key) const {
     const std::string v = text(key);
-    char* end = nullptr;
-    errno = 0;
-    const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end != '\0' || errno == ERANGE) throw Error(where(key) + " must be a number, not '" + v + "'");
-    return x;
+    const auto x = parse_double(v);
+    if (!x) throw Error(where(key) + " must be a number, not '" + v + "'");
+    return *x;
 }
 
 double Settings::number(const std::string& key, double fallback) const {

@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/numbers.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/header_file.h"
@@ -262,12 +263,9 @@ struct Checkpoint {
 std::int64_t header_integer(const std::map<std::string, std::string>& header, const std::string& key,
                             const std::string& path) {
     const auto it = header.find(key);
-    char* end = nullptr;
-    errno = 0;
-    const long long v = it == header.end() ? -1 : std::strtoll(it->second.c_str(), &end, 10);
-    if (it == header.end() || it->second.empty() || *end != '\0' || errno == ERANGE || v < 0)
-        throw Error(path + ": checkpoint header has no valid '" + key + "'");
-    return v;
+    const auto v = it == header.end() ? std::nullopt : parse_int(it->second);
+    if (!v || *v < 0) throw Error(path + ": checkpoint header has no valid '" + key + "'");
+    return *v;
 }
 
 DistillConfig config_from(const std::vector<std::pair<std::string, std::string>>& values, const std::string& dataset,

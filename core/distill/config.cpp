@@ -1,14 +1,17 @@
 #include "distill/config.h"
 
-#include <cerrno>
+#include <algorithm>
 #include <cmath>
-#include <cstdlib>
+#include <limits>
+#include <type_traits>
 #include <functional>
 #include <map>
-#include <sstream>
 
 #include "augment/dsa.h"
 #include "common/error.h"
+#include "common/engine_messages.h"
+#include "common/message.h"
+#include "common/numbers.h"
 
 namespace distillery {
 
@@ -42,7 +45,7 @@ std::string to_string(ImageInit m) {
 GradientMode gradient_mode_from(const std::string& s) {
     for (auto m : {GradientMode::Unrolled, GradientMode::Tesla, GradientMode::Exact})
         if (s == to_string(m)) return m;
-    throw Error("unknown gradient mode '" + s + "' (use unrolled, tesla or exact)");
+    throw Error(message(engine_messages::kUnknownGradientMode, {s}));
 }
 
 LabelMode label_mode_from(const std::string& s) {
@@ -62,42 +65,46 @@ namespace {
 
 // The shortest text that reads back as exactly `v`, so that a configuration written with get()
 // (a checkpoint, the record of changes) restores the same run.
-std::string text_of(double v) {
-    if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-    std::string text;
-    for (int digits = 6; digits <= 17; ++digits) {
-        std::ostringstream s;
-        s.precision(digits);
-        s << v;
-        text = s.str();
-        if (std::strtod(text.c_str(), nullptr) == v) break;
-    }
-    return text;
-}
+std::string text_of(double v) { return format_double(v); }
 
-double parse_double(const std::string& key, const std::string& v) {
+double parse_real(const std::string& key, const std::string& v) {
     if (v == "inf" || v == "off" || v == "none") return std::numeric_limits<double>::infinity();
     if (v == "-inf") return -std::numeric_limits<double>::infinity();
-    char* end = nullptr;
-    errno = 0;
-    const double x = std::strtod(v.c_str(), &end);
-    if (v.empty() || *end != '\0' || errno == ERANGE || std::isnan(x))
-        throw Error(key + " must be a number, not '" + v + "'");
-    return x;
+    const auto x = parse_double(v);
+    if (!x || std::isnan(*x)) throw Error(message(engine_messages::kNotANumber, {key, v}));
+    return *x;
 }
 
-std::int64_t parse_int(const std::string& key, const std::string& v) {
-    char* end = nullptr;
-    errno = 0;
-    const long long n = std::strtoll(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || errno == ERANGE) throw Error(key + " must be an integer, not '" + v + "'");
-    return n;
+std::int64_t parse_integer(const std::string& key, const std::string& v) {
+    const auto n = parse_int(v);
+    if (!n) throw Error(message(engine_messages::kNotAnInteger, {key, v}));
+    return *n;
 }
 
 bool parse_bool(const std::string& key, const std::string& v) {
     if (v == "true" || v == "yes" || v == "on" || v == "1") return true;
     if (v == "false" || v == "no" || v == "off" || v == "0") return false;
-    throw Error(key + " must be true or false, not '" + v + "'");
+    throw Error(message(engine_messages::kNotTrueOrFalse, {key, v}));
+}
+
+// The sane range of a value that a person types, mid-run included. Beyond it a run would take
+// days or terabytes per step (syn_steps = 10^8) or overflow the images at the first update, so it
+// is refused with the range instead of starting.
+struct Range {
+    double lowest, highest;
+};
+
+template <class T>
+void check_range(const std::string& key, T v, Range range) {
+    if (static_cast<double>(v) >= range.lowest && static_cast<double>(v) <= range.highest) return;
+    const auto text = [](double bound) {
+        return std::is_integral_v<T> ? std::to_string(static_cast<std::int64_t>(bound)) : format_double(bound);
+    };
+    const std::string value = std::is_integral_v<T> ? std::to_string(v) : format_double(static_cast<double>(v));
+    if (std::isinf(range.lowest))
+        throw Error(message(engine_messages::kAtMost, {key, text(range.highest), value}));
+    throw Error(message(engine_messages::kBetween,
+                        {key, text(range.lowest), text(range.highest), value}));
 }
 
 struct Field {
@@ -105,24 +112,35 @@ struct Field {
     std::function<void(DistillConfig&, const std::string&)> set;
 };
 
+// Infinity passes a range whose upper end is infinite (threshold = inf turns DATM's skip off).
 template <class T>
-Field number_field(T DistillConfig::*member, const std::string& key) {
+Field number_field(T DistillConfig::*member, const std::string& key, Range range) {
     return {[member](const DistillConfig& c) {
                 if constexpr (std::is_same_v<T, double>) return text_of(c.*member);
                 else return std::to_string(c.*member);
             },
-            [member, key](DistillConfig& c, const std::string& v) {
-                if constexpr (std::is_same_v<T, double>) c.*member = parse_double(key, v);
-                else c.*member = parse_int(key, v);
+            [member, key, range](DistillConfig& c, const std::string& v) {
+                T parsed;
+                if constexpr (std::is_same_v<T, double>) parsed = parse_real(key, v);
+                else parsed = parse_integer(key, v);
+                check_range(key, parsed, range);
+                c.*member = parsed;
             }};
 }
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+// Larger than any schedule of the papers (5,000-10,000 iterations, 80 student steps, 50-100
+// expert epochs, 1,000 images per class), small enough to refuse a typo with extra zeros.
+constexpr Range kCount{1, 1e4};
+constexpr Range kIterations{0, 1e7};
+constexpr Range kEpochs{0, 1e5};
 
 const std::map<std::string, Field>& fields() {
     static const std::map<std::string, Field> f = {
         {"method", {[](const DistillConfig& c) { return c.method; },
                     [](DistillConfig& c, const std::string& v) {
                         if (v != "mtt" && v != "tesla" && v != "datm")
-                            throw Error("method must be mtt, tesla or datm, not '" + v + "'");
+                            throw Error(message(engine_messages::kUnknownMethod, {v}));
                         c.method = v;
                     }}},
         {"gradient_mode", {[](const DistillConfig& c) { return to_string(c.mode); },
@@ -131,34 +149,34 @@ const std::map<std::string, Field>& fields() {
                         [](DistillConfig& c, const std::string& v) { c.labels = label_mode_from(v); }}},
         {"pix_init", {[](const DistillConfig& c) { return to_string(c.init); },
                       [](DistillConfig& c, const std::string& v) { c.init = image_init_from(v); }}},
-        {"ipc", number_field(&DistillConfig::ipc, "ipc")},
-        {"syn_steps", number_field(&DistillConfig::syn_steps, "syn_steps")},
-        {"expert_epochs", number_field(&DistillConfig::expert_epochs, "expert_epochs")},
-        {"min_start_epoch", number_field(&DistillConfig::min_start_epoch, "min_start_epoch")},
-        {"max_start_epoch", number_field(&DistillConfig::max_start_epoch, "max_start_epoch")},
+        {"ipc", number_field(&DistillConfig::ipc, "ipc", kCount)},
+        {"syn_steps", number_field(&DistillConfig::syn_steps, "syn_steps", kCount)},
+        {"expert_epochs", number_field(&DistillConfig::expert_epochs, "expert_epochs", kCount)},
+        {"min_start_epoch", number_field(&DistillConfig::min_start_epoch, "min_start_epoch", kEpochs)},
+        {"max_start_epoch", number_field(&DistillConfig::max_start_epoch, "max_start_epoch", kEpochs)},
         {"sequential_generation",
          {[](const DistillConfig& c) { return std::string(c.sequential_generation ? "true" : "false"); },
           [](DistillConfig& c, const std::string& v) { c.sequential_generation = parse_bool("sequential_generation", v); }}},
-        {"current_max_start_epoch", number_field(&DistillConfig::current_max_start_epoch, "current_max_start_epoch")},
-        {"expansion_end_epoch", number_field(&DistillConfig::expansion_end_epoch, "expansion_end_epoch")},
-        {"lr_img", number_field(&DistillConfig::lr_img, "lr_img")},
-        {"lr_lr", number_field(&DistillConfig::lr_lr, "lr_lr")},
-        {"lr_y", number_field(&DistillConfig::lr_y, "lr_y")},
-        {"lr_teacher", number_field(&DistillConfig::lr_teacher, "lr_teacher")},
-        {"momentum_img", number_field(&DistillConfig::momentum_img, "momentum_img")},
-        {"momentum_lr", number_field(&DistillConfig::momentum_lr, "momentum_lr")},
-        {"momentum_y", number_field(&DistillConfig::momentum_y, "momentum_y")},
-        {"batch_syn", number_field(&DistillConfig::batch_syn, "batch_syn")},
-        {"threshold", number_field(&DistillConfig::threshold, "threshold")},
+        {"current_max_start_epoch", number_field(&DistillConfig::current_max_start_epoch, "current_max_start_epoch", kEpochs)},
+        {"expansion_end_epoch", number_field(&DistillConfig::expansion_end_epoch, "expansion_end_epoch", Range{1, 1e7})},
+        {"lr_img", number_field(&DistillConfig::lr_img, "lr_img", Range{-kInf, 1e9})},
+        {"lr_lr", number_field(&DistillConfig::lr_lr, "lr_lr", Range{-kInf, 1})},
+        {"lr_y", number_field(&DistillConfig::lr_y, "lr_y", Range{-kInf, 1e4})},
+        {"lr_teacher", number_field(&DistillConfig::lr_teacher, "lr_teacher", Range{-kInf, 100})},
+        {"momentum_img", number_field(&DistillConfig::momentum_img, "momentum_img", Range{-kInf, kInf})},
+        {"momentum_lr", number_field(&DistillConfig::momentum_lr, "momentum_lr", Range{-kInf, kInf})},
+        {"momentum_y", number_field(&DistillConfig::momentum_y, "momentum_y", Range{-kInf, kInf})},
+        {"batch_syn", number_field(&DistillConfig::batch_syn, "batch_syn", Range{0, 1e6})},
+        {"threshold", number_field(&DistillConfig::threshold, "threshold", Range{-kInf, kInf})},
         {"lr_floor", {[](const DistillConfig& c) { return text_of(c.lr_floor); },
                       [](DistillConfig& c, const std::string& v) {
                           c.lr_floor = (v == "off" || v == "none") ? -std::numeric_limits<double>::infinity()
-                                                                   : parse_double("lr_floor", v);
+                                                                   : parse_real("lr_floor", v);
                       }}},
         {"lr_max", {[](const DistillConfig& c) { return c.lr_max == 0 ? std::string("auto") : text_of(c.lr_max); },
-                    [](DistillConfig& c, const std::string& v) { c.lr_max = v == "auto" ? 0 : parse_double("lr_max", v); }}},
-        {"Iteration", number_field(&DistillConfig::iterations, "Iteration")},
-        {"eval_it", number_field(&DistillConfig::eval_every, "eval_it")},
+                    [](DistillConfig& c, const std::string& v) { c.lr_max = v == "auto" ? 0 : parse_real("lr_max", v); }}},
+        {"Iteration", number_field(&DistillConfig::iterations, "Iteration", kIterations)},
+        {"eval_it", number_field(&DistillConfig::eval_every, "eval_it", kIterations)},
         {"dsa_strategy", {[](const DistillConfig& c) { return c.dsa_strategy; },
                           [](DistillConfig& c, const std::string& v) {
                               Dsa check(v);
@@ -167,7 +185,7 @@ const std::map<std::string, Field>& fields() {
         {"tesla_cosine", {[](const DistillConfig& c) { return std::string(c.measure_tesla_cosine ? "true" : "false"); },
                           [](DistillConfig& c, const std::string& v) { c.measure_tesla_cosine = parse_bool("tesla_cosine", v); }}},
         {"seed", {[](const DistillConfig& c) { return std::to_string(c.seed); },
-                  [](DistillConfig& c, const std::string& v) { c.seed = static_cast<std::uint64_t>(parse_int("seed", v)); }}},
+                  [](DistillConfig& c, const std::string& v) { c.seed = static_cast<std::uint64_t>(parse_integer("seed", v)); }}},
     };
     return f;
 }
@@ -191,7 +209,7 @@ std::string DistillConfig::get(const std::string& key) const {
 
 std::string DistillConfig::apply(const std::string& key, const std::string& value) {
     const auto it = fields().find(key);
-    if (it == fields().end()) return "unknown hyperparameter '" + key + "'";
+    if (it == fields().end()) return message(engine_messages::kUnknownHyperparameter, {key});
     DistillConfig candidate = *this;
     try {
         it->second.set(candidate, value);
@@ -206,28 +224,33 @@ std::string DistillConfig::apply(const std::string& key, const std::string& valu
 
 std::string DistillConfig::validate() const {
     auto positive = [](double v) { return v > 0 && std::isfinite(v); };
-    if (ipc <= 0) return "ipc must be positive";
-    if (syn_steps <= 0) return "syn_steps must be positive";
-    if (expert_epochs <= 0) return "expert_epochs must be positive";
-    if (min_start_epoch < 0) return "min_start_epoch must not be negative";
-    if (max_start_epoch <= min_start_epoch) return "max_start_epoch must be greater than min_start_epoch";
+    auto must_be_positive = [](const char* key) { return message(engine_messages::kPositive, {key}); };
+    auto must_not_be_negative = [](const char* key) { return message(engine_messages::kNotNegative, {key}); };
+    if (ipc <= 0) return must_be_positive("ipc");
+    if (syn_steps <= 0) return must_be_positive("syn_steps");
+    if (expert_epochs <= 0) return must_be_positive("expert_epochs");
+    if (min_start_epoch < 0) return must_not_be_negative("min_start_epoch");
+    if (max_start_epoch <= min_start_epoch) return message(engine_messages::kStartWindowEmpty);
     if (sequential_generation && (current_max_start_epoch <= min_start_epoch || current_max_start_epoch > max_start_epoch))
-        return "current_max_start_epoch must lie in (min_start_epoch, max_start_epoch]";
-    if (expansion_end_epoch <= 0) return "expansion_end_epoch must be positive";
-    if (!positive(lr_img)) return "lr_img must be positive";
-    if (!(lr_lr >= 0) || !std::isfinite(lr_lr)) return "lr_lr must not be negative";
-    if (!(lr_y >= 0) || !std::isfinite(lr_y)) return "lr_y must not be negative";
-    if (!positive(lr_teacher)) return "lr_teacher must be positive";
+        return message(engine_messages::kGrowingWindowOutside,
+                       {std::to_string(min_start_epoch), std::to_string(max_start_epoch), std::to_string(current_max_start_epoch)});
+    if (expansion_end_epoch <= 0) return must_be_positive("expansion_end_epoch");
+    if (!positive(lr_img)) return must_be_positive("lr_img");
+    if (!(lr_lr >= 0) || !std::isfinite(lr_lr)) return must_not_be_negative("lr_lr");
+    if (!(lr_y >= 0) || !std::isfinite(lr_y)) return must_not_be_negative("lr_y");
+    if (!positive(lr_teacher)) return must_be_positive("lr_teacher");
     for (double m : {momentum_img, momentum_lr, momentum_y})
-        if (!(m >= 0 && m < 1)) return "momentum must lie in [0, 1)";
-    if (batch_syn < 0) return "batch_syn must not be negative (0 means all images)";
-    if (!(threshold > 0)) return "threshold must be positive (inf turns it off)";
-    if (std::isnan(lr_floor) || lr_floor == std::numeric_limits<double>::infinity()) return "lr_floor must be a number";
-    if (!(lr_max >= 0)) return "lr_max must be positive (auto: " + text_of(kAutoLrMaxFactor) + " x lr_teacher; inf: off)";
-    if (lr_limit() < lr_teacher) return "lr_max must not be below lr_teacher";
-    if (lr_limit() <= lr_floor) return "lr_max must be above lr_floor";
-    if (iterations < 0) return "Iteration must not be negative";
-    if (eval_every < 0) return "eval_it must not be negative";
+        if (!(m >= 0 && m < 1)) return message(engine_messages::kMomentum);
+    if (batch_syn < 0) return message(engine_messages::kBatchSynNegative);
+    if (!(threshold > 0)) return message(engine_messages::kThreshold);
+    if (std::isnan(lr_floor) || lr_floor == std::numeric_limits<double>::infinity())
+        return message(engine_messages::kNotANumber, {"lr_floor", text_of(lr_floor)});
+    if (!(lr_max >= 0))
+        return message(engine_messages::kLrMaxPositive, {text_of(kAutoLrMaxFactor)});
+    if (lr_limit() < lr_teacher) return message(engine_messages::kLrMaxBelowTeacher);
+    if (lr_limit() <= lr_floor) return message(engine_messages::kLrMaxNotAboveFloor);
+    if (iterations < 0) return must_not_be_negative("Iteration");
+    if (eval_every < 0) return must_not_be_negative("eval_it");
     return "";
 }
 
@@ -261,6 +284,13 @@ DistillConfig DistillConfig::from_settings(const Settings& s, const std::string&
             throw Error(s.source() + ": " + e.what());
         }
     }
+    // DATM's window where the settings do not give it (a preset made for MTT, switched to DATM):
+    // it opens at half the start epochs the preset allows and reaches all of them half-way through
+    // the run, as DATM's own configs do relative to their schedules.
+    if (c.sequential_generation && !s.has("current_max_start_epoch"))
+        c.current_max_start_epoch = std::clamp(c.max_start_epoch / 2, c.min_start_epoch + 1, std::max(c.max_start_epoch, c.min_start_epoch + 1));
+    if (c.sequential_generation && !s.has("expansion_end_epoch"))
+        c.expansion_end_epoch = std::max<std::int64_t>(1, c.iterations / 2);
     const std::string problem = c.validate();
     if (!problem.empty()) throw Error(s.source() + ": " + problem);
     return c;

@@ -10,6 +10,8 @@
 #include <new>
 #include <sstream>
 
+#include "common/engine_messages.h"
+#include "common/message.h"
 #include "common/error.h"
 #include "common/runtime.h"
 #include "distill/datm.h"
@@ -225,16 +227,17 @@ DistillRunState DistillRun::export_state(bool include_history) const {
 
 std::string DistillRun::set(const std::string& key, const std::string& value) {
     std::lock_guard<std::mutex> lock(state_mutex_);
-    if (fixed_during_run(key)) return key + " cannot change during a run (it shapes the synthetic set); start a new run";
+    if (fixed_during_run(key))
+        return message(engine_messages::kFixedDuringRun, {key});
     // Validate against the configuration as it will be once the changes already queued apply.
     DistillConfig candidate = config_;
     for (const auto& [k, v] : pending_) candidate.apply(k, v);
     const std::string problem = candidate.apply(key, value);
     if (!problem.empty()) return problem;
     if (candidate.max_start_epoch + candidate.expert_epochs > experts_.checkpoints())
-        return "max_start_epoch + expert_epochs would be " +
-               std::to_string(candidate.max_start_epoch + candidate.expert_epochs) + "; the experts have " +
-               std::to_string(experts_.checkpoints() - 1) + " epochs";
+        return message(engine_messages::kBeyondTheExperts,
+                       {std::to_string(candidate.max_start_epoch + candidate.expert_epochs),
+                        std::to_string(experts_.checkpoints() - 1)});
     pending_.emplace_back(key, value);
     return "";
 }

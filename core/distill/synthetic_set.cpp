@@ -9,6 +9,7 @@
 #include <initializer_list>
 #include <sstream>
 
+#include "common/numbers.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/header_file.h"
@@ -20,11 +21,9 @@ constexpr char kMagic[8] = {'D', 'S', 'T', 'S', 'Y', 'N', '0', '1'};
 
 std::int64_t count_of(const std::map<std::string, std::string>& h, const std::string& key, const std::string& path) {
     const auto it = h.find(key);
-    char* end = nullptr;
-    const long long v = it == h.end() ? -1 : std::strtoll(it->second.c_str(), &end, 10);
-    if (it == h.end() || it->second.empty() || *end != '\0' || v <= 0 || v > (1LL << 32))
-        throw Error(path + ": synthetic-set header has no valid '" + key + "'");
-    return v;
+    const auto v = it == h.end() ? std::nullopt : parse_int(it->second);
+    if (!v || *v <= 0 || *v > (1LL << 32)) throw Error(path + ": synthetic-set header has no valid '" + key + "'");
+    return *v;
 }
 
 }  // namespace
@@ -86,10 +85,9 @@ SyntheticSet load_synthetic_set(const std::string& path) {
     in.read(static_cast<char*>(set.images.data_ptr()), image_bytes);
     in.read(static_cast<char*>(set.labels.data_ptr()), label_bytes);
     if (!in) throw Error(path + ": cannot read the data");
-    char* end = nullptr;
-    set.lr = std::strtod(set.info["lr"].c_str(), &end);
-    if (set.info["lr"].empty() || *end != '\0' || !std::isfinite(set.lr))
-        throw Error(path + ": synthetic-set header has no valid 'lr'");
+    const auto lr = parse_double(set.info["lr"]);
+    if (!lr || !std::isfinite(*lr)) throw Error(path + ": synthetic-set header has no valid 'lr'");
+    set.lr = *lr;
     if (!torch::isfinite(set.images).all().item<bool>()) throw Error(path + ": images contain NaN or Inf");
     if (soft && !torch::isfinite(set.labels).all().item<bool>()) throw Error(path + ": soft labels contain NaN or Inf");
     if (!soft && set.labels.lt(0).any().item<bool>()) throw Error(path + ": a label is a negative class index");

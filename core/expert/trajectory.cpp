@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/numbers.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/header_file.h"
@@ -22,11 +23,9 @@ constexpr char kMagic[8] = {'D', 'S', 'T', 'T', 'R', 'A', 'J', '1'};
 std::int64_t parse_count(const std::string& path, const std::map<std::string, std::string>& h, const std::string& key) {
     const auto it = h.find(key);
     if (it == h.end()) throw Error(path + ": trajectory header lacks '" + key + "'");
-    char* end = nullptr;
-    const long long v = std::strtoll(it->second.c_str(), &end, 10);
-    if (it->second.empty() || *end != '\0' || v <= 0 || v > (1LL << 40))
-        throw Error(path + ": trajectory header has a bad '" + key + "' (" + it->second + ")");
-    return v;
+    const auto v = parse_int(it->second);
+    if (!v || *v <= 0 || *v > (1LL << 40)) throw Error(path + ": trajectory header has a bad '" + key + "' (" + it->second + ")");
+    return *v;
 }
 
 }  // namespace

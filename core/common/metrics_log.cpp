@@ -1,20 +1,19 @@
-#include "cli/metrics_log.h"
+#include "common/metrics_log.h"
 
-#include <cstdio>
-#include <cstdlib>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
+#include "common/numbers.h"
 #include "common/atomic_file.h"
 
-namespace distillery::cli {
+namespace distillery {
 namespace {
 
 bool is_number(const std::string& s) {
     if (s.empty()) return false;
-    char* end = nullptr;
-    std::strtod(s.c_str(), &end);
-    return *end == '\0' && s != "nan" && s != "inf" && s != "-inf";
+    const auto v = parse_double(s);
+    return v && std::isfinite(*v);
 }
 
 std::string json_string(const std::string& s) {
@@ -37,9 +36,7 @@ std::string csv_field(const std::string& s) {
 }  // namespace
 
 std::string number(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
+    return format_double(v, 6);
 }
 
 void MetricsLog::add(const Row& row) {
@@ -117,4 +114,4 @@ void MetricsLog::write(const std::string& path) const {
     write_file_atomically(path, [&](std::ostream& out) { out << (as_json ? json() : csv()); });
 }
 
-}  // namespace distillery::cli
+}  // namespace distillery

@@ -4,7 +4,7 @@
 #include <utility>
 #include <vector>
 
-namespace distillery::cli {
+namespace distillery {
 
 // Rows of named values (one per expert epoch, one per evaluation), written as CSV or JSON
 // depending on the file's extension. Numbers stay numbers in JSON.
@@ -33,6 +33,7 @@ private:
     std::vector<StoredRow> rows_;
 };
 
+// A value as a metrics file writes it: six significant digits, the same in every locale.
 std::string number(double v);
 
-}  // namespace distillery::cli
+}  // namespace distillery
