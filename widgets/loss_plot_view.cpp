@@ -28,6 +28,7 @@ LossPlotView::LossPlotView(QWidget* parent) : QWidget(parent) {
     layout->addWidget(plot_);
 
     plot_->xAxis->setLabel(tr("Iteration"));
+    plot_->setWholeNumberKeys();
     plot_->yAxis->setLabel(tr("Matching loss"));
     plot_->yAxis2->setLabel(tr("Test accuracy (%)"));
 

@@ -11,6 +11,7 @@ LrPlotView::LrPlotView(QWidget* parent) : QWidget(parent) {
     layout->addWidget(plot_);
 
     plot_->xAxis->setLabel(tr("Iteration"));
+    plot_->setWholeNumberKeys();
     plot_->yAxis->setLabel(tr("Learned student learning rate"));
     lr_ = plot_->addGraph();
     lr_->setPen(QPen(QColor(148, 103, 189), 2));

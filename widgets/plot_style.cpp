@@ -197,6 +197,13 @@ QString WorkbenchPlot::suggestedFileName(const QString& suffix) const {
     return QDir(exportFolder()).filePath(name + suffix);
 }
 
+void WorkbenchPlot::setWholeNumberKeys() {
+    QSharedPointer<QCPAxisTickerFixed> ticker(new QCPAxisTickerFixed);
+    ticker->setTickStep(1);
+    ticker->setScaleStrategy(QCPAxisTickerFixed::ssMultiples);  // 1, 2, 5, 10, ... steps as the range grows
+    xAxis->setTicker(ticker);
+}
+
 void WorkbenchPlot::fitIfFollowing() {
     if (follows_data_) fit();
 }

@@ -53,6 +53,8 @@ public:
 
     // Fitted axes include zero: for quantities such as memory, whose ratios the eye compares.
     void setZeroBased(bool zero_based) { zero_based_ = zero_based; }
+    // Ticks of the x axis at whole numbers only (iterations, step counts): no "2.5" iterations.
+    void setWholeNumberKeys();
     bool followsData() const { return follows_data_; }
     // Fit to the data on every redraw again, as after a double-click (e.g. for a new run).
     void followData() { follows_data_ = true; }

@@ -120,6 +120,9 @@ SoftLabelView::SoftLabelView(QWidget* parent) : QWidget(parent) {
     for (QCustomPlot* plot : {static_cast<QCustomPlot*>(matrix_plot_), static_cast<QCustomPlot*>(entropy_plot_),
                               static_cast<QCustomPlot*>(image_plot_)})
         plot->setMinimumHeight(140);
+    // The heat map keeps a row of text per class, so all ten class names stay on their axis (the
+    // view scrolls when its dock is shorter).
+    matrix_plot_->setMinimumHeight(280);
     auto* splitter = new QSplitter(Qt::Vertical);
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(matrix_plot_);

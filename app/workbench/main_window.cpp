@@ -202,6 +202,8 @@ void MainWindow::buildSetupDock() {
 
     data_summary_ = new QLabel(tr("No data loaded yet"));
     data_summary_->setWordWrap(true);
+    // Wraps to the dock's width instead of widening the dock to its longest line.
+    data_summary_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
     form->addRow(tr("Data"), data_summary_);
 
     auto* experts_box = new QGroupBox(tr("Expert trajectories"));
@@ -229,6 +231,12 @@ void MainWindow::buildSetupDock() {
     experts_layout->addWidget(progress_);
     experts_layout->addWidget(progress_label_);
 
+    // The choices' texts are long ("DATM (learned labels, growing window)"): the boxes take the
+    // dock's width and show the whole text in their lists, rather than widen the dock.
+    for (QComboBox* choice : {preset_, data_kind_, method_, mode_}) {
+        choice->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+        choice->setMinimumContentsLength(10);
+    }
     auto* layout = new QVBoxLayout(box);
     layout->addLayout(form);
     layout->addWidget(experts_box);
@@ -238,7 +246,6 @@ void MainWindow::buildSetupDock() {
     scroll->setWidget(box);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     auto* dock = addDock(scroll, tr("Setup"), "dock_setup", Qt::LeftDockWidgetArea);
     splitDockWidget(dock, findChild<QDockWidget*>("dock_hyperparameters"), Qt::Vertical);
 
@@ -736,6 +743,12 @@ void MainWindow::fillScreen() {
     const QRect available = screen()->availableGeometry();
     resize(available.size());
     move(available.topLeft());
+    // About a quarter of the width for the setup, a third for the plots (three tabs side by side),
+    // the rest for the images.
+    const int width = available.width();
+    resizeDocks({findChild<QDockWidget*>("dock_setup"), findChild<QDockWidget*>("dock_loss")}, {width * 27 / 100, width * 34 / 100},
+                Qt::Horizontal);
+    resizeDocks({findChild<QDockWidget*>("dock_log")}, {available.height() / 9}, Qt::Vertical);
 }
 
 void MainWindow::saveSettings() {
