@@ -546,37 +546,37 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         <translation>Iteration</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="31"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="32"/>
         <source>Matching loss</source>
         <translation>Matching-Verlust</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="32"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="33"/>
         <source>Test accuracy (%)</source>
         <translation>Testgenauigkeit (%)</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="35"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="36"/>
         <source>loss</source>
         <translation>Verlust</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="39"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="40"/>
         <source>loss, smoothed</source>
         <translation>Verlust, geglättet</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="43"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="44"/>
         <source>update skipped</source>
         <translation>Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="84"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="85"/>
         <source>test accuracy</source>
         <translation>Testgenauigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="84"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="85"/>
         <source>test accuracy (%1)</source>
         <translation>Testgenauigkeit (%1)</translation>
     </message>
@@ -589,7 +589,7 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         <translation>Iteration</translation>
     </message>
     <message>
-        <location filename="../widgets/lr_plot_view.cpp" line="14"/>
+        <location filename="../widgets/lr_plot_view.cpp" line="15"/>
         <source>Learned student learning rate</source>
         <translation>Gelernte Lernrate des Schülers</translation>
     </message>
@@ -597,157 +597,157 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
 <context>
     <name>distillery::ui::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="81"/>
+        <location filename="../app/workbench/main_window.cpp" line="82"/>
         <source>Distillery — dataset distillation workbench</source>
         <translation>Distillery — Werkbank für Datensatz-Destillation</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="121"/>
+        <location filename="../app/workbench/main_window.cpp" line="122"/>
         <source>Matching loss</source>
         <translation>Matching-Verlust</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="125"/>
+        <location filename="../app/workbench/main_window.cpp" line="126"/>
         <source>Soft labels</source>
         <translation>Weiche Labels</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="126"/>
+        <location filename="../app/workbench/main_window.cpp" line="127"/>
         <source>Hyperparameters</source>
         <translation>Hyperparameter</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <location filename="../app/workbench/main_window.cpp" line="128"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="144"/>
+        <location filename="../app/workbench/main_window.cpp" line="145"/>
         <source>%1 set to %2 from the next step</source>
         <translation>%1 ab dem nächsten Schritt auf %2 gesetzt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="146"/>
+        <location filename="../app/workbench/main_window.cpp" line="147"/>
         <source>%1 refused: %2</source>
         <translation>%1 abgelehnt: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="155"/>
+        <location filename="../app/workbench/main_window.cpp" line="156"/>
         <source>Memory sweep: %1 at N = %2</source>
         <translation>Speicher-Messreihe: %1 bei N = %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="170"/>
+        <location filename="../app/workbench/main_window.cpp" line="171"/>
         <source>The settings a run starts from (resources/presets); the choices below override them</source>
         <translation>Die Einstellungen, mit denen ein Lauf beginnt (resources/presets); die Auswahl darunter überschreibt sie</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="171"/>
+        <location filename="../app/workbench/main_window.cpp" line="172"/>
         <source>Preset</source>
         <translation>Voreinstellung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="174"/>
+        <location filename="../app/workbench/main_window.cpp" line="175"/>
         <source>Fashion-MNIST (built in)</source>
         <translation>Fashion-MNIST (eingebaut)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="175"/>
+        <location filename="../app/workbench/main_window.cpp" line="176"/>
         <source>CIFAR-10 binary folder…</source>
         <translation>CIFAR-10-Binärordner…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="176"/>
+        <location filename="../app/workbench/main_window.cpp" line="177"/>
         <source>CIFAR-100 binary folder…</source>
         <translation>CIFAR-100-Binärordner…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="177"/>
+        <location filename="../app/workbench/main_window.cpp" line="178"/>
         <source>Image folder (a folder per class)…</source>
         <translation>Bildordner (ein Ordner pro Klasse)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="178"/>
+        <location filename="../app/workbench/main_window.cpp" line="179"/>
         <source>As the preset says</source>
         <translation>Wie in der Voreinstellung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="179"/>
+        <location filename="../app/workbench/main_window.cpp" line="180"/>
         <source>Data set</source>
         <translation>Datensatz</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="181"/>
+        <location filename="../app/workbench/main_window.cpp" line="182"/>
         <source>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] or an IDX folder</source>
         <translation>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] oder ein IDX-Ordner</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="186"/>
+        <location filename="../app/workbench/main_window.cpp" line="187"/>
         <source>MTT (Cazenavette et al.)</source>
         <translation>MTT (Cazenavette et al.)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="187"/>
+        <location filename="../app/workbench/main_window.cpp" line="188"/>
         <source>TESLA (soft labels from the teacher)</source>
         <translation>TESLA (weiche Labels vom Lehrer)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="188"/>
+        <location filename="../app/workbench/main_window.cpp" line="189"/>
         <source>DATM (learned labels, growing window)</source>
         <translation>DATM (gelernte Labels, wachsendes Fenster)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="189"/>
+        <location filename="../app/workbench/main_window.cpp" line="190"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="193"/>
+        <location filename="../app/workbench/main_window.cpp" line="194"/>
         <source>unrolled: MTT&apos;s full back-propagation; tesla: TESLA&apos;s first-order constant-memory gradient; exact: the unrolled gradient with constant activation memory</source>
         <translation>unrolled: vollständige Backpropagation von MTT; tesla: Gradient erster Ordnung von TESLA mit konstantem Speicherbedarf; exact: der Gradient von unrolled mit konstantem Aktivierungsspeicher</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="195"/>
+        <location filename="../app/workbench/main_window.cpp" line="196"/>
         <source>Gradient</source>
         <translation>Gradient</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="199"/>
+        <location filename="../app/workbench/main_window.cpp" line="200"/>
         <source>Synthetic images per class</source>
         <translation>Synthetische Bilder pro Klasse</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="200"/>
+        <location filename="../app/workbench/main_window.cpp" line="201"/>
         <source>Images per class</source>
         <translation>Bilder pro Klasse</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="202"/>
+        <location filename="../app/workbench/main_window.cpp" line="203"/>
         <source>No data loaded yet</source>
         <translation>Noch keine Daten geladen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="204"/>
+        <location filename="../app/workbench/main_window.cpp" line="207"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="206"/>
+        <location filename="../app/workbench/main_window.cpp" line="209"/>
         <source>Expert trajectories</source>
         <translation>Experten-Trajektorien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="208"/>
+        <location filename="../app/workbench/main_window.cpp" line="211"/>
         <source>Not checked yet</source>
         <translation>Noch nicht geprüft</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="71"/>
+        <location filename="../app/workbench/main_window.cpp" line="72"/>
         <source>time left unknown</source>
         <translation>Restzeit unbekannt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/workbench/main_window.cpp" line="73"/>
+        <location filename="../app/workbench/main_window.cpp" line="74"/>
         <source>%n s left</source>
         <translation>
             <numerusform>noch %n s</numerusform>
@@ -755,7 +755,7 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/workbench/main_window.cpp" line="75"/>
+        <location filename="../app/workbench/main_window.cpp" line="76"/>
         <source>%n min left</source>
         <translation>
             <numerusform>noch %n min</numerusform>
@@ -763,418 +763,418 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         </translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="76"/>
+        <location filename="../app/workbench/main_window.cpp" line="77"/>
         <source>%1 h %2 min left</source>
         <translation>noch %1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="123"/>
+        <location filename="../app/workbench/main_window.cpp" line="124"/>
         <source>Learned lr</source>
         <translation>Gelernte lr</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="124"/>
+        <location filename="../app/workbench/main_window.cpp" line="125"/>
         <source>Memory against N</source>
         <translation>Speicher über N</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="211"/>
+        <location filename="../app/workbench/main_window.cpp" line="214"/>
         <source>default: the experts folder beside the runs</source>
         <translation>Standard: der Expertenordner neben den Läufen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="212"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>A folder of expert_NNNN.dtraj files; missing experts are trained into it</source>
         <translation>Ein Ordner mit expert_NNNN.dtraj-Dateien; fehlende Experten werden dort hinein trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="214"/>
+        <location filename="../app/workbench/main_window.cpp" line="217"/>
         <source>Choose folder…</source>
         <translation>Ordner wählen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="215"/>
+        <location filename="../app/workbench/main_window.cpp" line="218"/>
         <source>Train missing experts</source>
         <translation>Fehlende Experten trainieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="241"/>
-        <location filename="../app/workbench/main_window.cpp" line="608"/>
+        <location filename="../app/workbench/main_window.cpp" line="249"/>
+        <location filename="../app/workbench/main_window.cpp" line="618"/>
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="283"/>
+        <location filename="../app/workbench/main_window.cpp" line="291"/>
         <source>Expert trajectories folder</source>
         <translation>Ordner der Experten-Trajektorien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="301"/>
+        <location filename="../app/workbench/main_window.cpp" line="309"/>
         <source>Image folder (one subfolder per class)</source>
         <translation>Bildordner (ein Unterordner pro Klasse)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="301"/>
+        <location filename="../app/workbench/main_window.cpp" line="309"/>
         <source>Folder with the CIFAR binary files</source>
         <translation>Ordner mit den CIFAR-Binärdateien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="317"/>
+        <location filename="../app/workbench/main_window.cpp" line="325"/>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="317"/>
+        <location filename="../app/workbench/main_window.cpp" line="325"/>
         <source>Start a new run (experts are trained first if missing)</source>
         <translation>Einen neuen Lauf starten (fehlende Experten werden zuerst trainiert)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="318"/>
+        <location filename="../app/workbench/main_window.cpp" line="326"/>
         <source>&amp;Pause</source>
         <translation>&amp;Pause</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="318"/>
+        <location filename="../app/workbench/main_window.cpp" line="326"/>
         <source>Pause after the current step</source>
         <translation>Nach dem aktuellen Schritt pausieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="319"/>
+        <location filename="../app/workbench/main_window.cpp" line="327"/>
         <source>Res&amp;ume</source>
         <translation>&amp;Weiter</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="319"/>
+        <location filename="../app/workbench/main_window.cpp" line="327"/>
         <source>Continue the paused run</source>
         <translation>Den pausierten Lauf fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="320"/>
+        <location filename="../app/workbench/main_window.cpp" line="328"/>
         <source>Step &amp;once</source>
         <translation>&amp;Einzelschritt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="320"/>
+        <location filename="../app/workbench/main_window.cpp" line="328"/>
         <source>Perform one iteration, then pause</source>
         <translation>Eine Iteration ausführen, dann pausieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="321"/>
+        <location filename="../app/workbench/main_window.cpp" line="329"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="321"/>
+        <location filename="../app/workbench/main_window.cpp" line="329"/>
         <source>End the run; its images stay for export</source>
         <translation>Den Lauf beenden; seine Bilder bleiben zum Exportieren erhalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="322"/>
+        <location filename="../app/workbench/main_window.cpp" line="330"/>
         <source>&amp;Evaluate now</source>
         <translation>Jetzt &amp;auswerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="322"/>
+        <location filename="../app/workbench/main_window.cpp" line="330"/>
         <source>Train fresh networks on the synthetic set and test them</source>
         <translation>Neue Netze auf der synthetischen Menge trainieren und testen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="323"/>
+        <location filename="../app/workbench/main_window.cpp" line="331"/>
         <source>&amp;Train missing experts</source>
         <translation>&amp;Fehlende Experten trainieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="323"/>
+        <location filename="../app/workbench/main_window.cpp" line="331"/>
         <source>Generate the expert trajectories the setup needs</source>
         <translation>Die Experten-Trajektorien erzeugen, die die Einrichtung benötigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="324"/>
+        <location filename="../app/workbench/main_window.cpp" line="332"/>
         <source>Export image &amp;grid…</source>
         <translation>Bild&amp;raster exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="324"/>
+        <location filename="../app/workbench/main_window.cpp" line="332"/>
         <source>Save the grid as one PNG</source>
         <translation>Das Raster als eine PNG-Datei speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="325"/>
+        <location filename="../app/workbench/main_window.cpp" line="333"/>
         <source>Export images to &amp;class folders…</source>
         <translation>Bilder in &amp;Klassenordner exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="326"/>
+        <location filename="../app/workbench/main_window.cpp" line="334"/>
         <source>Save every synthetic image as a PNG in a folder per class</source>
         <translation>Jedes synthetische Bild als PNG in einem Ordner pro Klasse speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="327"/>
+        <location filename="../app/workbench/main_window.cpp" line="335"/>
         <source>&amp;Open preset file…</source>
         <translation>&amp;Voreinstellungsdatei öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="327"/>
+        <location filename="../app/workbench/main_window.cpp" line="335"/>
         <source>Start from a preset file of your own</source>
         <translation>Von einer eigenen Voreinstellungsdatei ausgehen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="328"/>
+        <location filename="../app/workbench/main_window.cpp" line="336"/>
         <source>Open saved &amp;run…</source>
         <translation>Gespeicherten &amp;Lauf öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="329"/>
+        <location filename="../app/workbench/main_window.cpp" line="337"/>
         <source>Continue a run from its checkpoint (.dckpt)</source>
         <translation>Einen Lauf ab seinem Checkpoint fortsetzen (.dckpt)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="330"/>
+        <location filename="../app/workbench/main_window.cpp" line="338"/>
         <source>Com&amp;pare runs…</source>
         <translation>Läufe ver&amp;gleichen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="331"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>Overlay the curves of saved runs and show their images side by side</source>
         <translation>Die Kurven gespeicherter Läufe übereinanderlegen und ihre Bilder nebeneinander zeigen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="332"/>
+        <location filename="../app/workbench/main_window.cpp" line="340"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="332"/>
-        <location filename="../app/workbench/main_window.cpp" line="754"/>
+        <location filename="../app/workbench/main_window.cpp" line="340"/>
+        <location filename="../app/workbench/main_window.cpp" line="770"/>
         <source>Quit Distillery</source>
         <translation>Distillery beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="333"/>
+        <location filename="../app/workbench/main_window.cpp" line="341"/>
         <source>Zoom &amp;in</source>
         <translation>&amp;Vergrößern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="333"/>
+        <location filename="../app/workbench/main_window.cpp" line="341"/>
         <source>Larger synthetic images</source>
         <translation>Größere synthetische Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="334"/>
+        <location filename="../app/workbench/main_window.cpp" line="342"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="334"/>
+        <location filename="../app/workbench/main_window.cpp" line="342"/>
         <source>Smaller synthetic images</source>
         <translation>Kleinere synthetische Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="335"/>
+        <location filename="../app/workbench/main_window.cpp" line="343"/>
         <source>&amp;Reset layout</source>
         <translation>Layout &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="335"/>
+        <location filename="../app/workbench/main_window.cpp" line="343"/>
         <source>Put every view back where it started</source>
         <translation>Jede Ansicht an ihren ursprünglichen Platz zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="336"/>
+        <location filename="../app/workbench/main_window.cpp" line="344"/>
         <source>&amp;About Distillery</source>
         <translation>Über &amp;Distillery</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="370"/>
+        <location filename="../app/workbench/main_window.cpp" line="378"/>
         <source>Preset file</source>
         <translation>Voreinstellungsdatei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="370"/>
+        <location filename="../app/workbench/main_window.cpp" line="378"/>
         <source>Presets (*.preset);;All files (*)</source>
         <translation>Voreinstellungen (*.preset);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="376"/>
+        <location filename="../app/workbench/main_window.cpp" line="384"/>
         <source>Saved run</source>
         <translation>Gespeicherter Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="377"/>
+        <location filename="../app/workbench/main_window.cpp" line="385"/>
         <source>Distillery checkpoints (*.dckpt);;All files (*)</source>
         <translation>Distillery-Checkpoints (*.dckpt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="393"/>
+        <location filename="../app/workbench/main_window.cpp" line="401"/>
         <source>About Distillery</source>
         <translation>Über Distillery</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="394"/>
+        <location filename="../app/workbench/main_window.cpp" line="402"/>
         <source>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Dataset distillation by trajectory matching: MTT, TESLA, DATM and an exact constant-memory gradient, live.</source>
         <translation>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Datensatz-Destillation durch Trajektorien-Matching: MTT, TESLA, DATM und ein exakter Gradient mit konstantem Speicherbedarf, live.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="399"/>
+        <location filename="../app/workbench/main_window.cpp" line="407"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="408"/>
+        <location filename="../app/workbench/main_window.cpp" line="416"/>
         <source>&amp;Run</source>
         <translation>&amp;Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="413"/>
+        <location filename="../app/workbench/main_window.cpp" line="421"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="420"/>
+        <location filename="../app/workbench/main_window.cpp" line="428"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="422"/>
+        <location filename="../app/workbench/main_window.cpp" line="430"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="442"/>
+        <location filename="../app/workbench/main_window.cpp" line="450"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="457"/>
+        <location filename="../app/workbench/main_window.cpp" line="465"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="457"/>
+        <location filename="../app/workbench/main_window.cpp" line="465"/>
         <source>GPU (%1)</source>
         <translation>GPU (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="459"/>
+        <location filename="../app/workbench/main_window.cpp" line="467"/>
         <source>%1 of %2 experts ready in %3</source>
         <translation>%1 von %2 Experten bereit in %3</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="460"/>
+        <location filename="../app/workbench/main_window.cpp" line="468"/>
         <source>%1 of %2 experts in %3: Start trains the missing ones</source>
         <translation>%1 von %2 Experten in %3: Starten trainiert die fehlenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="467"/>
+        <location filename="../app/workbench/main_window.cpp" line="475"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="564"/>
+        <location filename="../app/workbench/main_window.cpp" line="574"/>
         <source> · %1 it/s · %2</source>
         <translation> · %1 it/s · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="476"/>
+        <location filename="../app/workbench/main_window.cpp" line="484"/>
         <source>Run started: %1 iterations</source>
         <translation>Lauf gestartet: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="494"/>
+        <location filename="../app/workbench/main_window.cpp" line="502"/>
         <source>Saved at %1</source>
         <translation>Gespeichert bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="532"/>
+        <location filename="../app/workbench/main_window.cpp" line="542"/>
         <source>Stepped to iteration %1</source>
         <translation>Einzelschritt bis Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="533"/>
+        <location filename="../app/workbench/main_window.cpp" line="543"/>
         <source>Paused at iteration %1</source>
         <translation>Pausiert bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="534"/>
+        <location filename="../app/workbench/main_window.cpp" line="544"/>
         <source>Resumed at iteration %1</source>
         <translation>Fortgesetzt bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="535"/>
+        <location filename="../app/workbench/main_window.cpp" line="545"/>
         <source>Stopped at iteration %1</source>
         <translation>Gestoppt bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="536"/>
+        <location filename="../app/workbench/main_window.cpp" line="546"/>
         <source>Finished: %1 iterations</source>
         <translation>Fertig: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="547"/>
+        <location filename="../app/workbench/main_window.cpp" line="557"/>
         <source>Iteration %1: update skipped</source>
         <translation>Iteration %1: Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="560"/>
+        <location filename="../app/workbench/main_window.cpp" line="570"/>
         <source>Iteration %1 / %2</source>
         <translation>Iteration %1 / %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="607"/>
+        <location filename="../app/workbench/main_window.cpp" line="617"/>
         <source>Setup refused: %1</source>
         <translation>Einrichtung abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="614"/>
+        <location filename="../app/workbench/main_window.cpp" line="624"/>
         <source>Image grid written to %1</source>
         <translation>Bildraster nach %1 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="614"/>
+        <location filename="../app/workbench/main_window.cpp" line="624"/>
         <source>Export failed: %1</source>
         <translation>Exportieren fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="621"/>
+        <location filename="../app/workbench/main_window.cpp" line="631"/>
         <source>%1 images written to class folders in %2</source>
         <translation>%1 Bilder in Klassenordner in %2 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="622"/>
+        <location filename="../app/workbench/main_window.cpp" line="632"/>
         <source>Export failed after %1 images: %2</source>
         <translation>Exportieren nach %1 Bildern fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="647"/>
-        <location filename="../app/workbench/main_window.cpp" line="650"/>
-        <location filename="../app/workbench/main_window.cpp" line="655"/>
+        <location filename="../app/workbench/main_window.cpp" line="657"/>
+        <location filename="../app/workbench/main_window.cpp" line="660"/>
+        <location filename="../app/workbench/main_window.cpp" line="665"/>
         <source>Export image grid</source>
         <translation>Bildraster exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="647"/>
-        <location filename="../app/workbench/main_window.cpp" line="660"/>
+        <location filename="../app/workbench/main_window.cpp" line="657"/>
+        <location filename="../app/workbench/main_window.cpp" line="670"/>
         <source>Scale (pixels per image pixel):</source>
         <translation>Maßstab (Pixel pro Bildpixel):</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="651"/>
+        <location filename="../app/workbench/main_window.cpp" line="661"/>
         <source>PNG images (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="660"/>
-        <location filename="../app/workbench/main_window.cpp" line="668"/>
+        <location filename="../app/workbench/main_window.cpp" line="670"/>
+        <location filename="../app/workbench/main_window.cpp" line="678"/>
         <source>Export images</source>
         <translation>Bilder exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="664"/>
+        <location filename="../app/workbench/main_window.cpp" line="674"/>
         <source>Folder for the class folders</source>
         <translation>Ordner für die Klassenordner</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="754"/>
+        <location filename="../app/workbench/main_window.cpp" line="770"/>
         <source>A run is in progress. Quit anyway? Export its images first to keep them.</source>
         <translation>Ein Lauf ist im Gange. Trotzdem beenden? Exportieren Sie zuerst seine Bilder, um sie zu behalten.</translation>
     </message>
@@ -1500,37 +1500,37 @@ gezählt vom Allokator von Distillery</translation>
         <translation>Auswertung: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="667"/>
-        <source>metrics.csv not updated: %1</source>
-        <translation>metrics.csv nicht aktualisiert: %1</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/run_worker.cpp" line="674"/>
+        <location filename="../app/workbench/run_worker.cpp" line="670"/>
         <source>Iteration %1: the synthetic set scores %2</source>
         <translation>Iteration %1: Die synthetische Menge erreicht %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="678"/>
+        <location filename="../app/workbench/run_worker.cpp" line="674"/>
         <source>Evaluation stopped at iteration %1</source>
         <translation>Evaluation bei Iteration %1 gestoppt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="700"/>
+        <location filename="../app/workbench/run_worker.cpp" line="695"/>
         <source>Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.</source>
         <translation>Checkpoint nicht gespeichert: %1. Der Lauf geht weiter; der letzte Checkpoint bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="720"/>
+        <location filename="../app/workbench/run_worker.cpp" line="713"/>
+        <source>The run folder&apos;s files were not updated: %1. The run goes on.</source>
+        <translation>Die Dateien im Laufordner wurden nicht aktualisiert: %1. Der Lauf geht weiter.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker.cpp" line="722"/>
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="726"/>
+        <location filename="../app/workbench/run_worker.cpp" line="728"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="761"/>
+        <location filename="../app/workbench/run_worker.cpp" line="763"/>
         <source>Opened %1 at iteration %2 of %3</source>
         <translation>%1 bei Iteration %2 von %3 geöffnet</translation>
     </message>
@@ -1583,22 +1583,22 @@ gezählt vom Allokator von Distillery</translation>
         <translation>Bild</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="138"/>
+        <location filename="../widgets/soft_label_view.cpp" line="141"/>
         <source>No soft labels yet — start a run</source>
         <translation>Noch keine weichen Labels – starten Sie einen Lauf</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="270"/>
+        <location filename="../widgets/soft_label_view.cpp" line="273"/>
         <source>maximum (uniform labels): ln %1 = %2</source>
         <translation>Maximum (gleichverteilte Labels): ln %1 = %2</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="283"/>
+        <location filename="../widgets/soft_label_view.cpp" line="286"/>
         <source>class %1 · entropy %2 nats</source>
         <translation>Klasse %1 · Entropie %2 nats</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="298"/>
+        <location filename="../widgets/soft_label_view.cpp" line="301"/>
         <source>Images of %1 give %2 a mean probability of %3</source>
         <translation>Bilder von %1 geben %2 eine mittlere Wahrscheinlichkeit von %3</translation>
     </message>
@@ -1606,22 +1606,22 @@ gezählt vom Allokator von Distillery</translation>
 <context>
     <name>distillery::ui::WorkbenchPlot</name>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="101"/>
+        <location filename="../widgets/plot_style.cpp" line="102"/>
         <source>Drag to move, turn the wheel to zoom, double-click to fit the data; right-click to save the image or export the data</source>
         <translation>Ziehen verschiebt, das Mausrad zoomt, Doppelklick passt an die Daten an; Rechtsklick speichert das Bild oder exportiert die Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="113"/>
+        <location filename="../widgets/plot_style.cpp" line="114"/>
         <source>Cannot save %1: the name must end in .png, .svg or .pdf.</source>
         <translation>%1 kann nicht gespeichert werden: Der Name muss auf .png, .svg oder .pdf enden.</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="115"/>
+        <location filename="../widgets/plot_style.cpp" line="116"/>
         <source>Could not draw the plot for %1.</source>
         <translation>Das Diagramm für %1 konnte nicht gezeichnet werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="125"/>
+        <location filename="../widgets/plot_style.cpp" line="126"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
@@ -1651,27 +1651,27 @@ gezählt vom Allokator von Distillery</translation>
         <translation>PDF-Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="148"/>
+        <location filename="../widgets/plot_style.cpp" line="147"/>
         <source>Copy data as CSV</source>
         <translation>Daten als CSV kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="151"/>
+        <location filename="../widgets/plot_style.cpp" line="149"/>
         <source>Export data as CSV…</source>
         <translation>Daten als CSV exportieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="154"/>
+        <location filename="../widgets/plot_style.cpp" line="151"/>
         <source>Export plot data</source>
         <translation>Diagrammdaten exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="154"/>
+        <location filename="../widgets/plot_style.cpp" line="151"/>
         <source>CSV file</source>
         <translation>CSV-Datei</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="159"/>
+        <location filename="../widgets/plot_style.cpp" line="154"/>
         <source>Fit to data</source>
         <translation>An die Daten anpassen</translation>
     </message>

@@ -661,11 +661,7 @@ void RunWorker::evaluate() {
             QMutexLocker lock(&mutex_);
             path = checkpoint_path_;
         }
-        try {
-            if (!path.isEmpty() && QFileInfo::exists(path)) writeRunFiles(*run, path);
-        } catch (const std::exception& e) {
-            Q_EMIT message(tr("metrics.csv not updated: %1").arg(qs(e.what())));
-        }
+        if (!path.isEmpty() && QFileInfo::exists(path)) writeRunFiles(*run, path);
         EvalPoint e;
         e.iteration = run->iteration();
         e.mean = result.mean;
@@ -693,23 +689,29 @@ void RunWorker::saveCheckpoint() {
         QDir().mkpath(QFileInfo(path).absolutePath());
         save_checkpoint(*run, run_settings_.to_text(), ss(experts_dir_), ss(path));
         saved_iteration_ = run->iteration();
-        writeRunFiles(*run, path);
         Q_EMIT checkpointSaved(path, saved_iteration_);
     } catch (const std::exception& e) {
         // The previous checkpoint is still there (the write is atomic); the run is not touched.
         Q_EMIT message(tr("Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.").arg(qs(e.what())));
+        return;
     }
+    writeRunFiles(*run, path);
 }
 
 void RunWorker::writeRunFiles(const DistillRun& run, const QString& checkpoint) {
     // The files distillery-cli writes beside its checkpoint, so a run folder reads the same
-    // whichever made it (run comparison, `eval --synthetic`, a spreadsheet).
+    // whichever made it (run comparison, `eval --synthetic`, a spreadsheet). Each is written
+    // atomically: a failure leaves the previous one, and the run goes on.
     const QString folder = QFileInfo(checkpoint).absolutePath();
-    write_synthetic_and_settings(run, run_settings_.to_text(), ss(folder));
-    MetricsLog log;
-    for (const auto& r : run.history()) log.add(step_row(r));
-    for (const auto& row : eval_rows_) log.add(row);
-    log.write(ss(QDir(folder).filePath(kMetricsName)));
+    try {
+        write_synthetic_and_settings(run, run_settings_.to_text(), ss(folder));
+        MetricsLog log;
+        for (const auto& r : run.history()) log.add(step_row(r));
+        for (const auto& row : eval_rows_) log.add(row);
+        log.write(ss(QDir(folder).filePath(kMetricsName)));
+    } catch (const std::exception& e) {
+        Q_EMIT message(tr("The run folder's files were not updated: %1. The run goes on.").arg(qs(e.what())));
+    }
 }
 
 void RunWorker::openSavedRun(const QString& path) {

@@ -133,7 +133,8 @@ private:
     void createRun();
     void openSavedRun(const QString& path);
     void saveCheckpoint();  // never throws: a failed save is reported and the run goes on
-    // metrics.csv, settings.preset and synthetic.dsyn beside the checkpoint; throws Error.
+    // metrics.csv, settings.preset and synthetic.dsyn beside the checkpoint; never throws: a
+    // failure is reported and the previous files stay.
     void writeRunFiles(const DistillRun& run, const QString& checkpoint);
     void stepRun();
     void sweep(const QStringList& modes, const QVector<int>& steps);
