@@ -42,6 +42,7 @@
 #include "widgets/soft_label_view.h"
 #include "workbench/image_export.h"
 #include "workbench/main_window.h"
+#include "workbench/run_comparison_window.h"
 
 using namespace distillery::ui;
 
@@ -679,6 +680,30 @@ private Q_SLOTS:
         QFile metrics(QFileInfo(w->worker()->checkpointPath()).dir().filePath("metrics.csv"));
         QVERIFY(metrics.open(QIODevice::ReadOnly));
         QVERIFY(QString(metrics.readAll()).contains("\neval,"));
+    }
+
+    // Compare runs, from the File menu, on a run this window made: a folder with only its checkpoint
+    // (as runs saved before the folder held metrics.csv) still shows its loss curve.
+    void comparisonReadsStepsFromACheckpointAlone() {
+        auto w = openWindow();
+        w->worker()->setCheckpointEvery(0);
+        waitForState(*w, WorkerState::Ready);
+        for (int i = 1; i <= 3; ++i) {
+            press(*w, Qt::Key_F10);
+            runUntil(*w, i);
+            waitForState(*w, WorkerState::Paused);
+        }
+        const QDir folder = QFileInfo(w->worker()->checkpointPath()).dir();
+        for (const char* name : {"metrics.csv", "synthetic.dsyn", "settings.preset"}) QVERIFY(QFile::remove(folder.filePath(name)));
+        press(*w, Qt::Key_C, Qt::ControlModifier | Qt::ShiftModifier);  // Compare runs
+        auto* comparison = w->findChild<RunComparisonWindow*>();
+        QVERIFY(comparison != nullptr);
+        comparison->addRuns({folder.absolutePath()});
+        QTRY_VERIFY_WITH_TIMEOUT(!comparison->isLoading(), kTimeout);
+        QCOMPARE(comparison->runCount(), 1);
+        QCOMPARE(comparison->lossPlot()->graph(0)->dataCount(), 3);
+        QVERIFY2(comparison->problems().join('\n').contains("synthetic.dsyn"), qPrintable(comparison->problems().join('\n')));
+        QVERIFY(!comparison->problems().join('\n').contains("metrics.csv"));
     }
 
     void timeLeftReadsAsADuration() {

@@ -69,29 +69,29 @@
 <context>
     <name>RunLoader</name>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="256"/>
+        <location filename="../app/workbench/run_loader.cpp" line="252"/>
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="260"/>
+        <location filename="../app/workbench/run_loader.cpp" line="256"/>
         <source>%1 is not a run folder: it has no %2, %3 or %4</source>
         <translation>%1 ist kein Laufordner: Er enthält weder %2 noch %3 noch %4</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="268"/>
+        <location filename="../app/workbench/run_loader.cpp" line="264"/>
         <source>%1: cannot be read (%2)</source>
         <translation>%1: kann nicht gelesen werden (%2)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="276"/>
+        <location filename="../app/workbench/run_loader.cpp" line="272"/>
         <source>%1 is not a valid metrics file: %2</source>
         <translation>%1 ist keine gültige Metrikdatei: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="280"/>
-        <source>%1: no %2, so no curves. The run&apos;s steps are in %3, which only resuming reads: open it with File → Open saved run…</source>
-        <translation>%1: keine %2, daher keine Kurven. Die Schritte des Laufs stehen in %3, das nur beim Fortsetzen gelesen wird: Öffnen Sie ihn mit Datei → Gespeicherten Lauf öffnen…</translation>
+        <location filename="../app/workbench/run_loader.cpp" line="281"/>
+        <source>%1: no %2, and its %3 cannot be read: %4</source>
+        <translation>%1: keine %2, und %3 kann nicht gelesen werden: %4</translation>
     </message>
     <message>
         <location filename="../app/workbench/run_loader.cpp" line="284"/>
@@ -1394,143 +1394,143 @@ gezählt vom Allokator von Distillery</translation>
 <context>
     <name>distillery::ui::RunWorker</name>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="93"/>
+        <location filename="../app/workbench/run_worker.cpp" line="79"/>
         <source>Idle</source>
         <translation>Leerlauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="94"/>
+        <location filename="../app/workbench/run_worker.cpp" line="80"/>
         <source>Loading data</source>
         <translation>Daten werden geladen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="95"/>
+        <location filename="../app/workbench/run_worker.cpp" line="81"/>
         <source>Training experts</source>
         <translation>Experten werden trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="96"/>
+        <location filename="../app/workbench/run_worker.cpp" line="82"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="97"/>
+        <location filename="../app/workbench/run_worker.cpp" line="83"/>
         <source>Running</source>
         <translation>Läuft</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="98"/>
+        <location filename="../app/workbench/run_worker.cpp" line="84"/>
         <source>Stepping once…</source>
         <translation>Ein Schritt…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="99"/>
+        <location filename="../app/workbench/run_worker.cpp" line="85"/>
         <source>Paused</source>
         <translation>Pausiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="100"/>
+        <location filename="../app/workbench/run_worker.cpp" line="86"/>
         <source>Finished</source>
         <translation>Beendet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="101"/>
+        <location filename="../app/workbench/run_worker.cpp" line="87"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="336"/>
-        <location filename="../app/workbench/run_worker.cpp" line="337"/>
+        <location filename="../app/workbench/run_worker.cpp" line="322"/>
+        <location filename="../app/workbench/run_worker.cpp" line="323"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="424"/>
+        <location filename="../app/workbench/run_worker.cpp" line="410"/>
         <source>Loading %1…</source>
         <translation>%1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="431"/>
+        <location filename="../app/workbench/run_worker.cpp" line="417"/>
         <source>%1: %2 training and %3 test images of %4×%5×%6, %7 classes, %8</source>
         <translation>%1: %2 Trainings- und %3 Testbilder zu %4×%5×%6, %7 Klassen, %8</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="457"/>
+        <location filename="../app/workbench/run_worker.cpp" line="443"/>
         <source>Training %1 experts × %2 epochs into %3</source>
         <translation>%1 Experten × %2 Epochen werden in %3 trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="465"/>
+        <location filename="../app/workbench/run_worker.cpp" line="451"/>
         <source>Expert training stopped; %1 complete experts kept</source>
         <translation>Experten-Training gestoppt; %1 vollständige Experten behalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="468"/>
+        <location filename="../app/workbench/run_worker.cpp" line="454"/>
         <source>Experts ready: %1 in %2</source>
         <translation>Experten bereit: %1 in %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="526"/>
+        <location filename="../app/workbench/run_worker.cpp" line="512"/>
         <source>Iteration %1: %2. The run is paused at its last good state.</source>
         <translation>Iteration %1: %2. Der Lauf ist in seinem letzten guten Zustand pausiert.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="552"/>
+        <location filename="../app/workbench/run_worker.cpp" line="538"/>
         <source>Iteration %1: %2; update skipped</source>
         <translation>Iteration %1: %2; Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="615"/>
+        <location filename="../app/workbench/run_worker.cpp" line="601"/>
         <source>Measuring memory against the number of student steps…</source>
         <translation>Speicherbedarf in Abhängigkeit von der Anzahl der Schüler-Schritte wird gemessen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="641"/>
+        <location filename="../app/workbench/run_worker.cpp" line="627"/>
         <source>Nothing to evaluate yet: start a run first</source>
         <translation>Noch nichts auszuwerten: Starten Sie zuerst einen Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="646"/>
+        <location filename="../app/workbench/run_worker.cpp" line="632"/>
         <source>Evaluating: %1 networks × %2 epochs</source>
         <translation>Auswertung: %1 Netze × %2 Epochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="650"/>
+        <location filename="../app/workbench/run_worker.cpp" line="636"/>
         <source>evaluation: %1</source>
         <translation>Auswertung: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="670"/>
+        <location filename="../app/workbench/run_worker.cpp" line="656"/>
         <source>Iteration %1: the synthetic set scores %2</source>
         <translation>Iteration %1: Die synthetische Menge erreicht %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="674"/>
+        <location filename="../app/workbench/run_worker.cpp" line="660"/>
         <source>Evaluation stopped at iteration %1</source>
         <translation>Evaluation bei Iteration %1 gestoppt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="695"/>
+        <location filename="../app/workbench/run_worker.cpp" line="681"/>
         <source>Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.</source>
         <translation>Checkpoint nicht gespeichert: %1. Der Lauf geht weiter; der letzte Checkpoint bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="713"/>
+        <location filename="../app/workbench/run_worker.cpp" line="699"/>
         <source>The run folder&apos;s files were not updated: %1. The run goes on.</source>
         <translation>Die Dateien im Laufordner wurden nicht aktualisiert: %1. Der Lauf geht weiter.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="722"/>
+        <location filename="../app/workbench/run_worker.cpp" line="708"/>
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="728"/>
+        <location filename="../app/workbench/run_worker.cpp" line="714"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="763"/>
+        <location filename="../app/workbench/run_worker.cpp" line="749"/>
         <source>Opened %1 at iteration %2 of %3</source>
         <translation>%1 bei Iteration %2 von %3 geöffnet</translation>
     </message>

@@ -6,7 +6,6 @@
 #include <QFile>
 #include <QFileInfo>
 
-#include <charconv>
 #include <exception>
 #include <map>
 #include <stdexcept>
@@ -14,12 +13,14 @@
 #include <tuple>
 #include <vector>
 
+#include "common/numbers.h"
 #include "config/settings.h"
 #include "data/transform.h"
 #include "distill/checkpoint.h"
+#include "distill/run.h"
 #include "distill/run_outputs.h"
 #include "distill/synthetic_set.h"
-#include "workbench/synthetic_display.h"
+#include "workbench/view_records.h"
 
 namespace distillery::ui {
 namespace {
@@ -106,18 +107,14 @@ public:
     }
     // A number the row must have. "nan" and "inf" are numbers here: a step's loss can be either.
     double number(const CsvRecord& r, const char* name) const {
-        const std::string& s = required(r, name);
-        double v = 0;
-        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (ec != std::errc() || end != s.data() + s.size()) throw bad_value(r, name);
-        return v;
+        const auto v = parse_double(required(r, name));
+        if (!v) throw bad_value(r, name);
+        return *v;
     }
     qint64 integer(const CsvRecord& r, const char* name) const {
-        const std::string& s = required(r, name);
-        long long v = 0;
-        const auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-        if (ec != std::errc() || end != s.data() + s.size()) throw bad_value(r, name);
-        return v;
+        const auto v = parse_int(required(r, name));
+        if (!v) throw bad_value(r, name);
+        return *v;
     }
     // A column that older files or other rows may lack: `fallback` then.
     qint64 integer_or(const CsvRecord& r, const char* name, qint64 fallback) const {
@@ -277,9 +274,13 @@ RunCurves RunLoader::load(const QString& folder_or_checkpoint) {
             }
         }
     } else if (has_checkpoint) {
-        run.problems << tr("%1: no %2, so no curves. The run's steps are in %3, which only resuming reads: "
-                           "open it with File → Open saved run…")
-                            .arg(run.folder, kMetricsFile, kCheckpointFile);
+        // A run saved before its folder held metrics.csv: its steps are in the checkpoint (its
+        // evaluations are not).
+        try {
+            for (const auto& record : read_checkpoint_history(checkpoint.toStdString())) run.steps << step_point(record);
+        } catch (const std::exception& e) {
+            run.problems << tr("%1: no %2, and its %3 cannot be read: %4").arg(run.folder, kMetricsFile, kCheckpointFile, qs(e.what()));
+        }
     } else {
         run.problems << tr("%1: no %2, so no curves").arg(run.folder, kMetricsFile);
     }

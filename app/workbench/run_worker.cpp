@@ -21,27 +21,13 @@
 #include "eval/evaluate.h"
 #include "expert/expert_trainer.h"
 #include "expert/trajectory.h"
-#include "workbench/synthetic_display.h"
+#include "workbench/view_records.h"
 
 namespace distillery::ui {
 namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 std::string ss(const QString& s) { return s.toStdString(); }
-
-StepPoint to_point(const StepRecord& r) {
-    StepPoint p;
-    p.iteration = r.iteration;
-    p.loss = r.loss;
-    p.lr = r.lr;
-    p.start_epoch = r.start_epoch;
-    p.syn_steps = r.syn_steps;
-    p.mode = qs(r.mode);
-    p.seconds = r.seconds;
-    p.peak_bytes = r.peak_bytes;
-    p.updated = r.updated;
-    return p;
-}
 
 // The synthetic set as the views show it: back in pixel space, clamped, with its labels.
 SyntheticImages to_display(const DistillRun& run) {
@@ -530,7 +516,7 @@ void RunWorker::stepRun() {
         saveCheckpoint();
         return;
     }
-    unsent_steps_.append(to_point(rec));
+    unsent_steps_.append(step_point(rec));
     const auto cfg = run->config();
     const auto done = run->iteration();
     bool finished = false;
@@ -753,7 +739,7 @@ void RunWorker::openSavedRun(const QString& path) {
     saved_iteration_ = run->iteration();
     eval_rows_.clear();
     unsent_steps_.clear();
-    for (const auto& r : run->history()) unsent_steps_.append(to_point(r));
+    for (const auto& r : run->history()) unsent_steps_.append(step_point(r));
     since_steps_.start();
     since_images_.start();
     Q_EMIT runStarted(run->config().iterations, qs(run->memory_kind()));

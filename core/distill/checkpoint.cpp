@@ -450,6 +450,11 @@ void save_checkpoint(const DistillRun& run, const std::string& settings_text, co
 
 CheckpointInfo read_checkpoint_info(const std::string& path) { return read_checkpoint(path).info; }
 
+std::vector<StepRecord> read_checkpoint_history(const std::string& path) {
+    auto c = read_checkpoint(path);
+    return {std::make_move_iterator(c.state.history.begin()), std::make_move_iterator(c.state.history.end())};
+}
+
 std::unique_ptr<DistillRun> resume_run(const std::string& path, std::shared_ptr<const PreparedData> data,
                                        const std::string& experts_dir) {
     auto c = read_checkpoint(path);

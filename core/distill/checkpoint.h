@@ -2,11 +2,13 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace distillery {
 
 class DistillRun;
 struct PreparedData;
+struct StepRecord;
 
 // Checkpoints of a distillation run (`.dckpt`, docs/file-formats.md): the run's complete state
 // (DistillRunState: images, labels, learned lr, optimisers, random stream, expert order,
@@ -36,6 +38,9 @@ void save_checkpoint(const DistillRun& run, const std::string& settings_text, co
 // Reads only what is needed to prepare the data and the experts before resuming; validates the
 // whole file (size, checksum, every field) and throws an Error naming it when it is not valid.
 CheckpointInfo read_checkpoint_info(const std::string& path);
+// Every step's record, from a file validated as read_checkpoint_info does (for showing a run's
+// curves without preparing its data).
+std::vector<StepRecord> read_checkpoint_history(const std::string& path);
 
 // The run exactly as it was saved, on `data` (which must be the data the settings describe),
 // matching the experts in `experts_dir` (default: the folder the checkpoint names).

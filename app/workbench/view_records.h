@@ -1,6 +1,6 @@
 #pragma once
-// A synthetic set in model space turned into what the views show (SyntheticImages): the live run's
-// images (RunWorker) and a saved run's synthetic.dsyn (RunLoader) go through the same mapping.
+// The engine's records turned into the plain records the views are fed (widgets/run_snapshot.h):
+// the live run's (RunWorker) and a saved run's (RunLoader) go through the same conversions.
 // For .cpp files that already use LibTorch; the views never include this.
 #include <ATen/core/Tensor.h>
 
@@ -12,7 +12,14 @@
 #include "data/transform.h"
 #include "widgets/run_snapshot.h"
 
+namespace distillery {
+struct StepRecord;
+}
+
 namespace distillery::ui {
+
+// One step as the plots need it.
+StepPoint step_point(const StepRecord& r);
 
 // `images` [N, C, H, W] in model space, mapped back to pixels by `transform` (normalisation or ZCA
 // inverted) and clamped to [0, 1]; `classes` int64 [N], the class each image was made for;

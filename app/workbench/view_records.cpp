@@ -1,8 +1,24 @@
-#include "workbench/synthetic_display.h"
+#include "workbench/view_records.h"
 
 #include <torch/torch.h>
 
+#include "distill/run.h"
+
 namespace distillery::ui {
+
+StepPoint step_point(const StepRecord& r) {
+    StepPoint p;
+    p.iteration = r.iteration;
+    p.loss = r.loss;
+    p.lr = r.lr;
+    p.start_epoch = r.start_epoch;
+    p.syn_steps = r.syn_steps;
+    p.mode = QString::fromStdString(r.mode);
+    p.seconds = r.seconds;
+    p.peak_bytes = r.peak_bytes;
+    p.updated = r.updated;
+    return p;
+}
 
 SyntheticImages display_images(const at::Tensor& images, const at::Tensor& classes, const at::Tensor& targets,
                                const InputTransform& transform, const std::vector<std::string>& class_names,
