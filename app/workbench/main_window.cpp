@@ -501,8 +501,13 @@ void MainWindow::connectWorker() {
     connect(worker_, &RunWorker::checkpointSaved, this, [this](const QString& path, qint64 iteration) {
         checkpoint_label_->setText(tr("Saved at %1").arg(iteration));
         checkpoint_label_->setToolTip(path);
-        // A plot's image or data goes, by default, where the run's other files are.
-        for (WorkbenchPlot* plot : findChildren<WorkbenchPlot*>()) plot->setExportFolder(QFileInfo(path).absolutePath());
+        // A live plot's image or data goes, by default, where the run's other files are (once per
+        // run folder; the comparison window's plots keep their own).
+        const QString folder = QFileInfo(path).absolutePath();
+        if (folder == run_folder_) return;
+        run_folder_ = folder;
+        for (QWidget* view : std::initializer_list<QWidget*>{loss_, lr_, memory_, soft_})
+            for (WorkbenchPlot* plot : view->findChildren<WorkbenchPlot*>()) plot->setExportFolder(folder);
     });
 }
 

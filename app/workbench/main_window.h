@@ -138,6 +138,7 @@ private:
     QByteArray default_layout_;
     bool setup_ready_ = false;
     bool experts_ready_ = false;
+    QString run_folder_;  // the folder of the run whose checkpoint was saved last
 };
 
 }  // namespace distillery::ui

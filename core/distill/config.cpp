@@ -63,10 +63,6 @@ ImageInit image_init_from(const std::string& s) {
 
 namespace {
 
-// The shortest text that reads back as exactly `v`, so that a configuration written with get()
-// (a checkpoint, the record of changes) restores the same run.
-std::string text_of(double v) { return format_double(v); }
-
 double parse_real(const std::string& key, const std::string& v) {
     if (v == "inf" || v == "off" || v == "none") return std::numeric_limits<double>::infinity();
     if (v == "-inf") return -std::numeric_limits<double>::infinity();
@@ -116,7 +112,9 @@ struct Field {
 template <class T>
 Field number_field(T DistillConfig::*member, const std::string& key, Range range) {
     return {[member](const DistillConfig& c) {
-                if constexpr (std::is_same_v<T, double>) return text_of(c.*member);
+                // The shortest text that reads back as exactly the value, so that a configuration
+                // written with get() (a checkpoint, the record of changes) restores the same run.
+                if constexpr (std::is_same_v<T, double>) return format_double(c.*member);
                 else return std::to_string(c.*member);
             },
             [member, key, range](DistillConfig& c, const std::string& v) {
@@ -134,6 +132,7 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 constexpr Range kCount{1, 1e4};
 constexpr Range kIterations{0, 1e7};
 constexpr Range kEpochs{0, 1e5};
+constexpr Range kAnyNumber{-kInf, kInf};  // momenta and the threshold: validate() checks them
 
 const std::map<std::string, Field>& fields() {
     static const std::map<std::string, Field> f = {
@@ -163,17 +162,17 @@ const std::map<std::string, Field>& fields() {
         {"lr_lr", number_field(&DistillConfig::lr_lr, "lr_lr", Range{-kInf, 1})},
         {"lr_y", number_field(&DistillConfig::lr_y, "lr_y", Range{-kInf, 1e4})},
         {"lr_teacher", number_field(&DistillConfig::lr_teacher, "lr_teacher", Range{-kInf, 100})},
-        {"momentum_img", number_field(&DistillConfig::momentum_img, "momentum_img", Range{-kInf, kInf})},
-        {"momentum_lr", number_field(&DistillConfig::momentum_lr, "momentum_lr", Range{-kInf, kInf})},
-        {"momentum_y", number_field(&DistillConfig::momentum_y, "momentum_y", Range{-kInf, kInf})},
+        {"momentum_img", number_field(&DistillConfig::momentum_img, "momentum_img", kAnyNumber)},
+        {"momentum_lr", number_field(&DistillConfig::momentum_lr, "momentum_lr", kAnyNumber)},
+        {"momentum_y", number_field(&DistillConfig::momentum_y, "momentum_y", kAnyNumber)},
         {"batch_syn", number_field(&DistillConfig::batch_syn, "batch_syn", Range{0, 1e6})},
-        {"threshold", number_field(&DistillConfig::threshold, "threshold", Range{-kInf, kInf})},
-        {"lr_floor", {[](const DistillConfig& c) { return text_of(c.lr_floor); },
+        {"threshold", number_field(&DistillConfig::threshold, "threshold", kAnyNumber)},
+        {"lr_floor", {[](const DistillConfig& c) { return format_double(c.lr_floor); },
                       [](DistillConfig& c, const std::string& v) {
                           c.lr_floor = (v == "off" || v == "none") ? -std::numeric_limits<double>::infinity()
                                                                    : parse_real("lr_floor", v);
                       }}},
-        {"lr_max", {[](const DistillConfig& c) { return c.lr_max == 0 ? std::string("auto") : text_of(c.lr_max); },
+        {"lr_max", {[](const DistillConfig& c) { return c.lr_max == 0 ? std::string("auto") : format_double(c.lr_max); },
                     [](DistillConfig& c, const std::string& v) { c.lr_max = v == "auto" ? 0 : parse_real("lr_max", v); }}},
         {"Iteration", number_field(&DistillConfig::iterations, "Iteration", kIterations)},
         {"eval_it", number_field(&DistillConfig::eval_every, "eval_it", kIterations)},
@@ -244,9 +243,9 @@ std::string DistillConfig::validate() const {
     if (batch_syn < 0) return message(engine_messages::kBatchSynNegative);
     if (!(threshold > 0)) return message(engine_messages::kThreshold);
     if (std::isnan(lr_floor) || lr_floor == std::numeric_limits<double>::infinity())
-        return message(engine_messages::kNotANumber, {"lr_floor", text_of(lr_floor)});
+        return message(engine_messages::kNotANumber, {"lr_floor", format_double(lr_floor)});
     if (!(lr_max >= 0))
-        return message(engine_messages::kLrMaxPositive, {text_of(kAutoLrMaxFactor)});
+        return message(engine_messages::kLrMaxPositive, {format_double(kAutoLrMaxFactor)});
     if (lr_limit() < lr_teacher) return message(engine_messages::kLrMaxBelowTeacher);
     if (lr_limit() <= lr_floor) return message(engine_messages::kLrMaxNotAboveFloor);
     if (iterations < 0) return must_not_be_negative("Iteration");
