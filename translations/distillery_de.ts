@@ -69,72 +69,72 @@
 <context>
     <name>RunLoader</name>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="252"/>
+        <location filename="../app/workbench/run_loader.cpp" line="253"/>
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="256"/>
+        <location filename="../app/workbench/run_loader.cpp" line="257"/>
         <source>%1 is not a run folder: it has no %2, %3 or %4</source>
         <translation>%1 ist kein Laufordner: Er enthält weder %2 noch %3 noch %4</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="264"/>
+        <location filename="../app/workbench/run_loader.cpp" line="265"/>
         <source>%1: cannot be read (%2)</source>
         <translation>%1: kann nicht gelesen werden (%2)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="272"/>
+        <location filename="../app/workbench/run_loader.cpp" line="273"/>
         <source>%1 is not a valid metrics file: %2</source>
         <translation>%1 ist keine gültige Metrikdatei: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="281"/>
+        <location filename="../app/workbench/run_loader.cpp" line="282"/>
         <source>%1: no %2, and its %3 cannot be read: %4</source>
         <translation>%1: keine %2, und %3 kann nicht gelesen werden: %4</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="284"/>
+        <location filename="../app/workbench/run_loader.cpp" line="285"/>
         <source>%1: no %2, so no curves</source>
         <translation>%1: keine %2, daher keine Kurven</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="288"/>
+        <location filename="../app/workbench/run_loader.cpp" line="289"/>
         <source>%1: no %2, so no images</source>
         <translation>%1: keine %2, daher keine Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="298"/>
+        <location filename="../app/workbench/run_loader.cpp" line="299"/>
         <source>no %1 or %2 says which data the images are of</source>
         <translation>weder %1 noch %2 gibt an, zu welchen Daten die Bilder gehören</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="302"/>
+        <location filename="../app/workbench/run_loader.cpp" line="303"/>
         <source>its images are %1×%2×%3, but %4&apos;s are %5×%6×%7</source>
         <translation>seine Bilder sind %1×%2×%3, die von %4 aber %5×%6×%7</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="311"/>
+        <location filename="../app/workbench/run_loader.cpp" line="312"/>
         <source>its images are %1 data, but the run&apos;s settings give %2 data</source>
         <translation>seine Bilder sind %1-Daten, die Einstellungen des Laufs ergeben aber %2-Daten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="318"/>
+        <location filename="../app/workbench/run_loader.cpp" line="319"/>
         <source>its labels do not fit the %1 classes of %2</source>
         <translation>seine Labels passen nicht zu den %1 Klassen von %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="326"/>
+        <location filename="../app/workbench/run_loader.cpp" line="327"/>
         <source>Images not shown: %1</source>
         <translation>Bilder nicht angezeigt: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="327"/>
+        <location filename="../app/workbench/run_loader.cpp" line="328"/>
         <source>Images not shown: %1: %2</source>
         <translation>Bilder nicht angezeigt: %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="332"/>
+        <location filename="../app/workbench/run_loader.cpp" line="333"/>
         <source>%1: no distillation steps, evaluations or images to show</source>
         <translation>%1: keine Destillationsschritte, Evaluationen oder Bilder zum Anzeigen</translation>
     </message>
@@ -799,7 +799,7 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
     </message>
     <message>
         <location filename="../app/workbench/main_window.cpp" line="249"/>
-        <location filename="../app/workbench/main_window.cpp" line="618"/>
+        <location filename="../app/workbench/main_window.cpp" line="625"/>
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
@@ -945,7 +945,7 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
     </message>
     <message>
         <location filename="../app/workbench/main_window.cpp" line="340"/>
-        <location filename="../app/workbench/main_window.cpp" line="770"/>
+        <location filename="../app/workbench/main_window.cpp" line="777"/>
         <source>Quit Distillery</source>
         <translation>Distillery beenden</translation>
     </message>
@@ -1070,9 +1070,14 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="574"/>
+        <location filename="../app/workbench/main_window.cpp" line="581"/>
         <source> · %1 it/s · %2</source>
         <translation> · %1 it/s · %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="777"/>
+        <source>A run is in progress. Quit anyway? Its last checkpoint (at most 10 iterations back) stays in its folder, and File → Open saved run… continues it.</source>
+        <translation>Ein Lauf ist im Gange. Trotzdem beenden? Sein letzter Checkpoint (höchstens 10 Iterationen zurück) bleibt in seinem Ordner, und Datei → Gespeicherten Lauf öffnen… setzt ihn fort.</translation>
     </message>
     <message>
         <location filename="../app/workbench/main_window.cpp" line="484"/>
@@ -1085,232 +1090,216 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         <translation>Gespeichert bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="542"/>
+        <location filename="../app/workbench/main_window.cpp" line="549"/>
         <source>Stepped to iteration %1</source>
         <translation>Einzelschritt bis Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="543"/>
+        <location filename="../app/workbench/main_window.cpp" line="550"/>
         <source>Paused at iteration %1</source>
         <translation>Pausiert bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="544"/>
+        <location filename="../app/workbench/main_window.cpp" line="551"/>
         <source>Resumed at iteration %1</source>
         <translation>Fortgesetzt bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="545"/>
+        <location filename="../app/workbench/main_window.cpp" line="552"/>
         <source>Stopped at iteration %1</source>
         <translation>Gestoppt bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="546"/>
+        <location filename="../app/workbench/main_window.cpp" line="553"/>
         <source>Finished: %1 iterations</source>
         <translation>Fertig: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="557"/>
+        <location filename="../app/workbench/main_window.cpp" line="564"/>
         <source>Iteration %1: update skipped</source>
         <translation>Iteration %1: Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="570"/>
+        <location filename="../app/workbench/main_window.cpp" line="577"/>
         <source>Iteration %1 / %2</source>
         <translation>Iteration %1 / %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="617"/>
+        <location filename="../app/workbench/main_window.cpp" line="624"/>
         <source>Setup refused: %1</source>
         <translation>Einrichtung abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="624"/>
+        <location filename="../app/workbench/main_window.cpp" line="631"/>
         <source>Image grid written to %1</source>
         <translation>Bildraster nach %1 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="624"/>
+        <location filename="../app/workbench/main_window.cpp" line="631"/>
         <source>Export failed: %1</source>
         <translation>Exportieren fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="631"/>
+        <location filename="../app/workbench/main_window.cpp" line="638"/>
         <source>%1 images written to class folders in %2</source>
         <translation>%1 Bilder in Klassenordner in %2 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="632"/>
+        <location filename="../app/workbench/main_window.cpp" line="639"/>
         <source>Export failed after %1 images: %2</source>
         <translation>Exportieren nach %1 Bildern fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="657"/>
-        <location filename="../app/workbench/main_window.cpp" line="660"/>
-        <location filename="../app/workbench/main_window.cpp" line="665"/>
+        <location filename="../app/workbench/main_window.cpp" line="664"/>
+        <location filename="../app/workbench/main_window.cpp" line="667"/>
+        <location filename="../app/workbench/main_window.cpp" line="672"/>
         <source>Export image grid</source>
         <translation>Bildraster exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="657"/>
-        <location filename="../app/workbench/main_window.cpp" line="670"/>
+        <location filename="../app/workbench/main_window.cpp" line="664"/>
+        <location filename="../app/workbench/main_window.cpp" line="677"/>
         <source>Scale (pixels per image pixel):</source>
         <translation>Maßstab (Pixel pro Bildpixel):</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="661"/>
+        <location filename="../app/workbench/main_window.cpp" line="668"/>
         <source>PNG images (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="670"/>
-        <location filename="../app/workbench/main_window.cpp" line="678"/>
+        <location filename="../app/workbench/main_window.cpp" line="677"/>
+        <location filename="../app/workbench/main_window.cpp" line="685"/>
         <source>Export images</source>
         <translation>Bilder exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="674"/>
+        <location filename="../app/workbench/main_window.cpp" line="681"/>
         <source>Folder for the class folders</source>
         <translation>Ordner für die Klassenordner</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/main_window.cpp" line="770"/>
-        <source>A run is in progress. Quit anyway? Export its images first to keep them.</source>
-        <translation>Ein Lauf ist im Gange. Trotzdem beenden? Exportieren Sie zuerst seine Bilder, um sie zu behalten.</translation>
     </message>
 </context>
 <context>
     <name>distillery::ui::MemoryPlotView</name>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="42"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="43"/>
         <source>Student steps N</source>
         <translation>Schüler-Schritte N</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="43"/>
-        <location filename="../widgets/memory_plot_view.cpp" line="147"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="44"/>
         <source>Peak memory (MiB)</source>
         <translation>Spitzenspeicher (MiB)</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="50"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="51"/>
         <source>The numbers of student steps N to measure, comma-separated: at most %1 values, each at most %2</source>
         <translation>Die zu messenden Anzahlen an Schüler-Schritten N, durch Kommas getrennt: höchstens %1 Werte, jeder höchstens %2</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="54"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="55"/>
         <source>Backpropagation through all N unrolled student steps (MTT): memory grows with N</source>
         <translation>Backpropagation durch alle N entrollten Schüler-Schritte (MTT): der Speicherbedarf wächst mit N</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="55"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="56"/>
         <source>TESLA&apos;s gradient, accumulated step by step: constant memory</source>
         <translation>Gradient von TESLA, Schritt für Schritt akkumuliert: konstanter Speicherbedarf</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="56"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="57"/>
         <source>Distillery&apos;s exact gradient in constant memory</source>
         <translation>Exakter Gradient von Distillery mit konstantem Speicherbedarf</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="67"/>
-        <location filename="../widgets/memory_plot_view.cpp" line="167"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="68"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="168"/>
         <source>Run sweep</source>
         <translation>Messreihe starten</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="68"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="69"/>
         <source>Measure the peak memory of one gradient at each N in each checked mode</source>
         <translation>Den Spitzenspeicher eines Gradienten für jedes N in jedem ausgewählten Modus messen</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="70"/>
-        <location filename="../widgets/memory_plot_view.cpp" line="174"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="71"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="175"/>
         <source>Sweeping… %1 of %2</source>
         <translation>Messreihe… %1 von %2</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="76"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="77"/>
         <source>&amp;N:</source>
         <translation>&amp;N:</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="81"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="82"/>
         <source>Modes:</source>
         <translation>Modi:</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="150"/>
-        <source>GPU memory (MiB)
-peak of the CUDA caching allocator</source>
-        <translation>GPU-Speicher (MiB)
-Spitze des CUDA-Caching-Allokators</translation>
+        <location filename="../widgets/memory_plot_view.cpp" line="154"/>
+        <source>GPU build: the peak of LibTorch&apos;s CUDA caching allocator.</source>
+        <translation>GPU-Build: der Spitzenwert des CUDA-Caching-Allokators von LibTorch.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="152"/>
-        <source>CPU tensor memory (MiB)
-counted by Distillery&apos;s allocator</source>
-        <translation>CPU-Tensorspeicher (MiB)
-gezählt vom Allokator von Distillery</translation>
+        <location filename="../widgets/memory_plot_view.cpp" line="156"/>
+        <source>CPU build: this is CPU tensor memory counted by Distillery&apos;s allocator, not GPU memory.</source>
+        <translation>CPU-Build: Dies ist CPU-Tensorspeicher, gezählt von Distillerys Allokator, kein GPU-Speicher.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="101"/>
-        <location filename="../widgets/memory_plot_view.cpp" line="153"/>
-        <source>CPU build: this is CPU tensor memory, not GPU memory.</source>
-        <translation>CPU-Build: Dies ist CPU-Tensorspeicher, kein GPU-Speicher.</translation>
-    </message>
-    <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="155"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="158"/>
         <source>Memory is not measured in this build, so this plot stays empty.</source>
         <translation>In diesem Build wird der Speicher nicht gemessen, daher bleibt dieses Diagramm leer.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="167"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="168"/>
         <source>Sweeping…</source>
         <translation>Messreihe läuft…</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="191"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="192"/>
         <source>Enter the numbers of student steps N to measure, e.g. 10,20,40,80.</source>
         <translation>Geben Sie die zu messenden Anzahlen an Schüler-Schritten N ein, z. B. 10,20,40,80.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="198"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="199"/>
         <source>The list of N has an empty entry: remove the extra comma.</source>
         <translation>Die Liste der N enthält einen leeren Eintrag: Entfernen Sie das überzählige Komma.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="200"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="201"/>
         <source>“%1” is not a positive whole number of steps.</source>
         <translation>„%1“ ist keine positive ganze Anzahl von Schritten.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="202"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="203"/>
         <source>N = %1 is too large: at most %2 steps.</source>
         <translation>N = %1 ist zu groß: höchstens %2 Schritte.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="210"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="211"/>
         <source>At most %1 values of N, not %2.</source>
         <translation>Höchstens %1 Werte für N, nicht %2.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="215"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="216"/>
         <source>Check at least one gradient mode.</source>
         <translation>Wählen Sie mindestens einen Gradientenmodus aus.</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="228"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="229"/>
         <source>%1 (sweep)</source>
         <translation>%1 (Messreihe)</translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="232"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="233"/>
         <source>%1 (run)</source>
         <translation>%1 (Lauf)</translation>
     </message>
     <message numerus="yes">
-        <location filename="../widgets/memory_plot_view.cpp" line="281"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="282"/>
         <source>%1, N = %2: %3 MiB, the largest of %n measured step(s) of the run</source>
         <translation>
             <numerusform>%1, N = %2: %3 MiB, Höchstwert über %n gemessenen Schritt des Laufs</numerusform>
@@ -1318,7 +1307,7 @@ gezählt vom Allokator von Distillery</translation>
         </translation>
     </message>
     <message>
-        <location filename="../widgets/memory_plot_view.cpp" line="288"/>
+        <location filename="../widgets/memory_plot_view.cpp" line="289"/>
         <source>%1, N = %2: %3 MiB in the sweep, %4 s per gradient</source>
         <translation>%1, N = %2: %3 MiB in der Messreihe, %4 s pro Gradient</translation>
     </message>
@@ -1588,17 +1577,17 @@ gezählt vom Allokator von Distillery</translation>
         <translation>Noch keine weichen Labels – starten Sie einen Lauf</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="273"/>
+        <location filename="../widgets/soft_label_view.cpp" line="267"/>
         <source>maximum (uniform labels): ln %1 = %2</source>
         <translation>Maximum (gleichverteilte Labels): ln %1 = %2</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="286"/>
+        <location filename="../widgets/soft_label_view.cpp" line="280"/>
         <source>class %1 · entropy %2 nats</source>
         <translation>Klasse %1 · Entropie %2 nats</translation>
     </message>
     <message>
-        <location filename="../widgets/soft_label_view.cpp" line="301"/>
+        <location filename="../widgets/soft_label_view.cpp" line="295"/>
         <source>Images of %1 give %2 a mean probability of %3</source>
         <translation>Bilder von %1 geben %2 eine mittlere Wahrscheinlichkeit von %3</translation>
     </message>

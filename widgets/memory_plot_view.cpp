@@ -7,6 +7,7 @@
 #include <QLineEdit>
 #include <QMouseEvent>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -89,19 +90,26 @@ MemoryPlotView::MemoryPlotView(QWidget* parent) : QWidget(parent) {
     message_palette.setColor(QPalette::WindowText, QColor(176, 0, 32));
     message_->setPalette(message_palette);
 
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 4);
-    layout->setSpacing(4);
-    layout->addWidget(note_);
-    layout->addWidget(plot_, 1);
-    layout->addLayout(controls);
-    layout->addWidget(message_);
-    // The room the note takes is part of the view's minimum size from the start, so the note
-    // appearing with the first run does not re-lay out the window (see minimumSizeHint()).
-    note_->setText(tr("CPU build: this is CPU tensor memory, not GPU memory."));
-    minimum_size_ = QWidget::minimumSizeHint();
-    note_->clear();
+    auto* content = new QWidget;
+    auto* content_layout = new QVBoxLayout(content);
+    content_layout->setContentsMargins(0, 0, 0, 4);
+    content_layout->setSpacing(4);
+    content_layout->addWidget(note_);
+    content_layout->addWidget(plot_, 1);
+    content_layout->addLayout(controls);
+    content_layout->addWidget(message_);
     note_->setVisible(false);
+    // In a short dock the plot keeps a readable height and the view scrolls, rather than its axis
+    // labels being squeezed under the controls. So the note appearing with the first run changes
+    // only the content's size, never the window's layout.
+    auto* scroll = new QScrollArea;
+    scroll->setWidget(content);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
 
     connect(sweep_button_, &QPushButton::clicked, this, &MemoryPlotView::requestSweep);
     connect(steps_edit_, &QLineEdit::returnPressed, this, [this] {
@@ -110,10 +118,6 @@ MemoryPlotView::MemoryPlotView(QWidget* parent) : QWidget(parent) {
     coalescer_ = new RepaintCoalescer(this, [this] { redraw(); });
 }
 
-QSize MemoryPlotView::minimumSizeHint() const {
-    minimum_size_ = minimum_size_.expandedTo(QWidget::minimumSizeHint());
-    return minimum_size_;
-}
 
 void MemoryPlotView::addSteps(const QVector<StepPoint>& steps) {
     bool measured = false;
@@ -143,18 +147,15 @@ void MemoryPlotView::clearSweep() {
 }
 
 void MemoryPlotView::setMemoryKind(const QString& kind) {
-    // The labels take two lines: on one they would be longer than the axis of a docked plot.
-    QString axis_label = tr("Peak memory (MiB)");
+    // Which memory it is goes into the note above the plot, which wraps: on the axis of a docked
+    // plot on a laptop, a longer label was cut off.
     QString note;
-    if (kind == QLatin1String("cuda-allocator")) {
-        axis_label = tr("GPU memory (MiB)\npeak of the CUDA caching allocator");
-    } else if (kind == QLatin1String("cpu-tensor-bytes")) {  // MemoryProbe::kind() on a CPU build
-        axis_label = tr("CPU tensor memory (MiB)\ncounted by Distillery's allocator");
-        note = tr("CPU build: this is CPU tensor memory, not GPU memory.");
-    } else if (!kind.isEmpty()) {
+    if (kind == QLatin1String("cuda-allocator"))
+        note = tr("GPU build: the peak of LibTorch's CUDA caching allocator.");
+    else if (kind == QLatin1String("cpu-tensor-bytes"))  // MemoryProbe::kind() on a CPU build
+        note = tr("CPU build: this is CPU tensor memory counted by Distillery's allocator, not GPU memory.");
+    else if (!kind.isEmpty())
         note = tr("Memory is not measured in this build, so this plot stays empty.");
-    }
-    plot_->yAxis->setLabel(axis_label);
     note_->setText(note);
     note_->setVisible(!note.isEmpty());
     coalescer_->markDirty();

@@ -23,7 +23,6 @@ class MemoryPlotView : public QWidget {
     Q_OBJECT
 public:
     explicit MemoryPlotView(QWidget* parent = nullptr);
-    QSize minimumSizeHint() const override;  // never smaller than with the note shown
 
     // The run's steps; those with a measured peak count, the largest per (mode, N) is shown.
     void addSteps(const QVector<StepPoint>& steps);
@@ -65,7 +64,6 @@ private:
     WorkbenchPlot* plot_ = nullptr;
     RepaintCoalescer* coalescer_ = nullptr;
     QLabel* note_ = nullptr;
-    mutable QSize minimum_size_;  // the largest minimum size the content has asked for
     QLineEdit* steps_edit_ = nullptr;
     QVector<QCheckBox*> mode_boxes_;  // object name = mode
     QPushButton* sweep_button_ = nullptr;

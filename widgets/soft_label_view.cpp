@@ -146,7 +146,8 @@ SoftLabelView::SoftLabelView(QWidget* parent) : QWidget(parent) {
     empty->setFont(empty_font);
 
     // Three plots do not fit a laptop's dock at a readable size: they keep their height and the
-    // view scrolls, rather than the window growing past the screen.
+    // view scrolls, rather than the window growing past the screen. So the content's minimum
+    // size (the hard-label note shown or not) never reaches the window's layout either.
     auto* scroll = new QScrollArea;
     scroll->setWidget(content);
     scroll->setWidgetResizable(true);
@@ -161,13 +162,6 @@ SoftLabelView::SoftLabelView(QWidget* parent) : QWidget(parent) {
     layout->addWidget(pages_);
 
     coalescer_ = new RepaintCoalescer(this, [this] { redraw(); });
-}
-
-QSize SoftLabelView::minimumSizeHint() const {
-    // Never smaller than it has been: hiding the note on hard labels would otherwise let the
-    // window shrink the dock, and the next run with hard labels grow it back.
-    minimum_size_ = minimum_size_.expandedTo(QWidget::minimumSizeHint());
-    return minimum_size_;
 }
 
 void SoftLabelView::setImages(const SyntheticImages& images) {

@@ -20,7 +20,6 @@ class SoftLabelView : public QWidget {
     Q_OBJECT
 public:
     explicit SoftLabelView(QWidget* parent = nullptr);
-    QSize minimumSizeHint() const override;
 
     // Stores the snapshot; the view computes and shows its labels at the next redraw.
     void setImages(const SyntheticImages& images);
@@ -69,7 +68,6 @@ private:
     SyntheticImages images_;  // the latest snapshot
     SyntheticImages shown_;   // the snapshot of the last redraw
     QVector<double> matrix_, entropy_;
-    mutable QSize minimum_size_;  // the largest minimum size the content has asked for
 };
 
 }  // namespace distillery::ui

@@ -242,11 +242,11 @@ void MainWindow::buildSetupDock() {
     layout->addWidget(experts_box);
     layout->addStretch();
     // Scrolls rather than squeezing its rows over each other when the screen is short.
-    auto* scroll = new QScrollArea;
-    scroll->setWidget(box);
-    scroll->setWidgetResizable(true);
-    scroll->setFrameShape(QFrame::NoFrame);
-    auto* dock = addDock(scroll, tr("Setup"), "dock_setup", Qt::LeftDockWidgetArea);
+    setup_scroll_ = new QScrollArea;
+    setup_scroll_->setWidget(box);
+    setup_scroll_->setWidgetResizable(true);
+    setup_scroll_->setFrameShape(QFrame::NoFrame);
+    auto* dock = addDock(setup_scroll_, tr("Setup"), "dock_setup", Qt::LeftDockWidgetArea);
     splitDockWidget(dock, findChild<QDockWidget*>("dock_hyperparameters"), Qt::Vertical);
 
     // A new preset resets the choices to what it says.
@@ -533,6 +533,8 @@ void MainWindow::onState(int state, const QString& text) {
         w->setEnabled(!running && !paused && !long_job);
     if (!running && !paused) panel_->setValues(worker_->hyperparameters());
     if (state_ == WorkerState::TrainingExperts) progress_->setValue(0);
+    // A long job's progress is in the Setup dock, which scrolls on a short screen: bring it into view.
+    if (state_ == WorkerState::TrainingExperts || state_ == WorkerState::Busy) setup_scroll_->ensureWidgetVisible(progress_label_);
     if (!long_job) {
         // A finished or stopped job leaves no progress behind (an evaluation's "87 %", its ETA).
         progress_label_->clear();
@@ -772,7 +774,8 @@ void MainWindow::saveSettings() {
 void MainWindow::closeEvent(QCloseEvent* event) {
     if ((state_ == WorkerState::Running || state_ == WorkerState::Paused) && options_.remember) {
         const auto answer = QMessageBox::question(
-            this, tr("Quit Distillery"), tr("A run is in progress. Quit anyway? Export its images first to keep them."));
+            this, tr("Quit Distillery"), tr("A run is in progress. Quit anyway? Its last checkpoint (at most 10 iterations back) stays in its "
+               "folder, and File → Open saved run… continues it."));
         if (answer != QMessageBox::Yes) {
             event->ignore();
             return;

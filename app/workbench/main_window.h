@@ -17,6 +17,7 @@ class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QScrollArea;
 class QSpinBox;
 
 namespace distillery::ui {
@@ -112,6 +113,7 @@ private:
     QLineEdit* experts_dir_ = nullptr;
     QProgressBar* progress_ = nullptr;
     QLabel* progress_label_ = nullptr;
+    QScrollArea* setup_scroll_ = nullptr;  // the Setup dock's content, scrolled on short screens
     QStringList pre_run_edits_;  // hyperparameters accepted before the run exists
 
     // Views.
