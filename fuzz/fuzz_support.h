@@ -22,6 +22,7 @@
 #include "data/transform.h"
 #include "expert/trajectory.h"
 #include "nn/convnet.h"
+#include "tiny_fixtures.h"
 
 namespace distillery::fuzz {
 
@@ -90,29 +91,9 @@ inline void quiet_torch() {
 
 // The tiny world the trajectory, buffer and checkpoint targets read into: 3x4x4 images of two
 // classes and a ConvNet of width 2 and depth 1 (78 parameters), with two experts of 3 checkpoints.
-inline ConvNetSpec tiny_net() {
-    ConvNetSpec s;
-    s.channels = 3;
-    s.height = 4;
-    s.width = 4;
-    s.classes = 2;
-    s.net_width = 2;
-    s.depth = 1;
-    return s;
-}
+inline ConvNetSpec tiny_net() { return fixtures::convnet_spec(3, 4, 4, 2, 2, 1); }
 
-inline std::shared_ptr<const PreparedData> tiny_data() {
-    auto d = std::make_shared<PreparedData>();
-    d->name = "fuzz";
-    d->classes = {"a", "b"};
-    torch::manual_seed(1);
-    d->train_x = torch::randn({8, 3, 4, 4});
-    d->train_y = torch::arange(8, torch::kInt64) % 2;
-    d->test_x = torch::randn({4, 3, 4, 4});
-    d->test_y = torch::arange(4, torch::kInt64) % 2;
-    d->transform = InputTransform::normalize(Normalization{{0, 0, 0}, {1, 1, 1}});
-    return d;
-}
+inline std::shared_ptr<const PreparedData> tiny_data() { return fixtures::random_data("fuzz", 3, 4, 2, 8, 4); }
 
 inline std::vector<at::Tensor> tiny_trajectory(std::uint64_t seed) {
     const ConvNet net(tiny_net());

@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config zlib1g-dev
+  build-essential cmake ninja-build pkg-config zlib1g-dev nlohmann-json3-dev
   # engine
   libtorch-dev libopenblas0-pthread
   # GUI

@@ -43,7 +43,8 @@ inline PreparedData small_fashion_mnist(std::int64_t per_class, std::int64_t tes
 
 }  // namespace distillery::test
 
-// The QSKIP every suite that reads Fashion-MNIST starts with.
+// The QSKIP each test that reads Fashion-MNIST starts with. A suite's initTestCase loads its slice
+// only where the data set is installed, so that the suite's other tests run either way.
 #define DISTILLERY_REQUIRE_FASHION_MNIST()                                                        \
     do {                                                                                          \
         if (!distillery::test::have_fashion_mnist())                                              \

@@ -25,6 +25,7 @@
 #include "distill/run.h"
 #include "expert/expert_trainer.h"
 #include "test_support.h"
+#include "tiny_fixtures.h"
 
 namespace fs = std::filesystem;
 using namespace distillery;
@@ -94,37 +95,22 @@ class TestCheckpoint : public QObject {
     // Tiny: IPC 2 of 10 classes, 2 student steps, the one 3-epoch expert; lr_lr large enough that
     // the learned lr (and its momentum) visibly move.
     DistillConfig tiny(const std::string& method, GradientMode mode) const {
-        Settings s;
-        s.set("method", method);
-        auto c = DistillConfig::from_settings(s, "fashion-mnist");
+        auto c = fixtures::short_distill(method, 2, 2, 1, 2, 7);
         c.mode = mode;
-        c.ipc = 2;
-        c.syn_steps = 2;
         c.batch_syn = 10;
-        c.expert_epochs = 1;
-        c.min_start_epoch = 0;
-        c.max_start_epoch = 2;
-        c.current_max_start_epoch = 1;
         c.expansion_end_epoch = 4;
         c.threshold = 1e9;
         c.lr_img = 100;
         c.lr_lr = 1e-4;
-        c.seed = 7;
         return c;
     }
 
 private Q_SLOTS:
     void initTestCase() {
-        DISTILLERY_REQUIRE_FASHION_MNIST();
+        if (!distillery::test::have_fashion_mnist()) return;
         data_ = std::make_shared<PreparedData>(distillery::test::small_fashion_mnist(20, 200, 1));
-        ExpertConfig e;
-        e.num_experts = 1;
-        e.train_epochs = 3;
-        e.batch = 32;
-        e.net_width = 8;
-        e.net_depth = 2;
         experts_ = file("experts");
-        generate_experts(*data_, e, experts_);
+        generate_experts(*data_, fixtures::expert_config(1, 3, 32, 8, 2), experts_);
     }
 
     void resumedRunContinuesBitForBit_data() {
@@ -136,6 +122,7 @@ private Q_SLOTS:
         QTest::newRow("datm, learned labels, exact") << "datm" << int(GradientMode::Exact);
     }
     void resumedRunContinuesBitForBit() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         QFETCH(QString, method);
         QFETCH(int, mode);
         const auto cfg = tiny(method.toStdString(), static_cast<GradientMode>(mode));
@@ -183,6 +170,7 @@ private Q_SLOTS:
     }
 
     void corruptFilesAreRefusedByName() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         DistillRun run(data_, experts_, tiny("datm", GradientMode::Exact));
         run.step();
         const auto good = file("good.dckpt");
@@ -252,6 +240,7 @@ private Q_SLOTS:
     }
 
     void failedSaveKeepsThePreviousCheckpoint() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         DistillRun run(data_, experts_, tiny("mtt", GradientMode::Exact));
         run.step();
         const auto path = file("kept.dckpt");
@@ -279,6 +268,7 @@ private Q_SLOTS:
     }
 
     void overflowingImagesAreRolledBack() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         // lr_img so large that the update overflows float32: the images would become Inf/NaN.
         auto cfg = tiny("mtt", GradientMode::Exact);
         cfg.lr_img = 1e300;
@@ -310,6 +300,7 @@ private Q_SLOTS:
     }
 
     void nonFiniteLossIsRolledBack() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         // A student lr of 1e30 throws the student's parameters to Inf: the loss is not finite.
         auto cfg = tiny("mtt", GradientMode::Unrolled);
         cfg.lr_teacher = 1e30;
@@ -323,6 +314,7 @@ private Q_SLOTS:
     }
 
     void negativeLearnedLrIsRolledBack() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         // A student lr 20x the experts' overshoots, so the loss grows with it and its gradient is
         // positive; a huge lr_lr then steps it below zero.
         auto cfg = tiny("mtt", GradientMode::Exact);
@@ -345,6 +337,7 @@ private Q_SLOTS:
     }
 
     void runawayLearnedLrIsRolledBack() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         // A student lr far below the experts' undershoots: the gradient is negative, the lr grows.
         auto cfg = tiny("mtt", GradientMode::Exact);
         cfg.lr_teacher = 0.001;
@@ -366,6 +359,7 @@ private Q_SLOTS:
     }
 
     void outOfMemoryIsRolledBackWithAdvice() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         // Real exhaustion: the address space is capped a little above what the process uses
         // now, and an unrolled gradient through many steps needs far more.
         auto cfg = tiny("mtt", GradientMode::Unrolled);

@@ -14,43 +14,21 @@
 #include "distill/checkpoint.h"
 #include "distill/synthetic_set.h"
 #include "expert/trajectory.h"
+#include "cli_support.h"
+#include "test_support.h"
 
 using namespace distillery;
 
 namespace {
 
-struct Result {
-    int code = -1;
-    QString out, err;
-};
-
-Result run_cli(const QStringList& args, int timeout_ms = 300000) {
-    QProcess p;
-    p.start(QStringLiteral(DISTILLERY_CLI), args);
-    if (!p.waitForFinished(timeout_ms)) {
-        p.kill();
-        p.waitForFinished();
-    }
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, QString::fromUtf8(p.readAllStandardOutput()),
-            QString::fromUtf8(p.readAllStandardError())};
-}
+using distillery::test::run_cli;
+using distillery::test::tiny_distill;
 
 // A tiny but real job: 20 Fashion-MNIST images per class, width 8, depth 2.
 QStringList tiny(const QString& experts_dir) {
     return {"--set", "train_per_class=20", "--set", "net_width=8", "--set", "net_depth=2", "--set", "num_experts=2",
             "--set", "train_epochs=2", "--set", "num_eval=1", "--set", "epoch_eval_train=4", "--set", "ipc=2",
             "--experts", experts_dir, "--quiet"};
-}
-
-// A distillation small enough to run in a second or two: one 3-epoch expert, IPC 2, 2 student
-// steps, an lr_lr that moves the learned lr without ever driving it negative. One thread: the
-// tensors are tiny, and a second one only spins against whatever else the machine runs.
-QStringList tiny_distill(const QString& experts_dir, int iterations) {
-    return {"distill", "--iterations", QString::number(iterations), "--set", "train_per_class=20", "--set",
-            "net_width=8", "--set", "net_depth=2", "--set", "num_experts=1", "--set", "train_epochs=3", "--set",
-            "num_eval=1", "--set", "epoch_eval_train=2", "--set", "ipc=2", "--set", "syn_steps=2", "--set",
-            "expert_epochs=1", "--set", "max_start_epoch=2", "--set", "batch_syn=10", "--set", "lr_lr=1e-7",
-            "--experts", experts_dir, "--threads", "1", "--quiet"};
 }
 
 // The written synthetic sets are the same, bit for bit.
@@ -73,8 +51,6 @@ void kill_when(const QStringList& args, const std::function<bool()>& ready, int 
     p.kill();
     p.waitForFinished();
 }
-
-bool have_fashion() { return QFile::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz"); }
 
 }  // namespace
 
@@ -117,7 +93,7 @@ private Q_SLOTS:
     }
 
     void distillTrainsExpertsDistilsAndEvaluates() {
-        if (!have_fashion()) QSKIP("dataset-fashion-mnist is not installed");
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         const auto out = path("run");
         const auto r = run_cli(QStringList{"distill", "--iterations", "3", "--set", "max_start_epoch=1", "--set",
                                            "syn_steps=3", "--out", out, "--metrics", path("m.json")} +
@@ -160,7 +136,7 @@ private Q_SLOTS:
     }
 
     void distillKilledMidRunResumesBitForBit() {
-        if (!have_fashion()) QSKIP("dataset-fashion-mnist is not installed");
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         const auto experts = path("kill-experts");
         const auto reference = run_cli(tiny_distill(experts, 30) + QStringList{"--out", path("reference"),
                                                                                "--checkpoint-every", "0"});
@@ -219,7 +195,7 @@ private Q_SLOTS:
     }
 
     void distillGuardStopsAndResumeContinues() {
-        if (!have_fashion()) QSKIP("dataset-fashion-mnist is not installed");
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         const auto out = path("guarded");
         // Values beyond their range are refused before any work, with the range.
         const auto huge = run_cli(tiny_distill(path("kill-experts"), 4) + QStringList{"--out", out, "--set", "syn_steps=100000000"});
@@ -248,7 +224,7 @@ private Q_SLOTS:
     }
 
     void interruptKeepsFinishedExperts() {
-        if (!have_fashion()) QSKIP("dataset-fashion-mnist is not installed");
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         QProcess p;
         p.start(QStringLiteral(DISTILLERY_CLI), QStringList{"experts", "--set", "num_experts=50"} + tiny(path("cut")));
         QVERIFY(p.waitForStarted());

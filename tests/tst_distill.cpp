@@ -24,6 +24,7 @@
 #include "distill/synthetic_set.h"
 #include "expert/expert_trainer.h"
 #include "test_support.h"
+#include "tiny_fixtures.h"
 
 namespace fs = std::filesystem;
 using namespace distillery;
@@ -36,16 +37,7 @@ double relative_error(const at::Tensor& a, const at::Tensor& b) {
 
 // A tiny float64 problem: 6 images of 1x8x8, 3 classes, a ConvNet of width 4 and depth 2.
 struct TinyProblem {
-    ConvNet net{[] {
-        ConvNetSpec s;
-        s.channels = 1;
-        s.height = 8;
-        s.width = 8;
-        s.classes = 3;
-        s.net_width = 4;
-        s.depth = 2;
-        return s;
-    }()};
+    ConvNet net{fixtures::convnet_spec(1, 8, 8, 3, 4, 2)};
     Dsa dsa{"color_crop_cutout_flip_scale_rotate"};
     MatchProblem p;
 
@@ -109,34 +101,21 @@ class TestDistill : public QObject {
     std::string experts_;
 
     DistillConfig short_run(const std::string& method) const {
-        Settings s;
-        s.set("method", method);
-        auto c = DistillConfig::from_settings(s, "fashion-mnist");
-        c.ipc = 2;
-        c.syn_steps = 8;
-        c.expert_epochs = 2;
-        c.min_start_epoch = 0;
-        c.max_start_epoch = 1;  // always start at epoch 0 of the one expert: a fixed target
-        c.current_max_start_epoch = 1;
+        // max_start_epoch 1: always start at epoch 0 of the one expert, a fixed target.
+        auto c = fixtures::short_distill(method, 2, 8, 2, 1, 4);
         c.lr_img = 300;
         c.lr_lr = 1e-5;
         c.lr_y = 2;
-        c.seed = 4;
         return c;
     }
 
 private Q_SLOTS:
     void initTestCase() {
-        DISTILLERY_REQUIRE_FASHION_MNIST();
+        if (!distillery::test::have_fashion_mnist()) return;
         fashion_ = std::make_shared<PreparedData>(distillery::test::small_fashion_mnist(50, 500, 1));
-        ExpertConfig e;
-        e.num_experts = 1;
         // Experts good enough (about 70% test accuracy) for their soft labels to carry information.
-        e.train_epochs = 6;
-        e.batch = 32;
+        auto e = fixtures::expert_config(1, 6, 32, 16, 2);
         e.lr = 0.02;
-        e.net_width = 16;
-        e.net_depth = 2;
         experts_ = (fs::path(tmp_.path().toStdString()) / "experts").string();
         generate_experts(*fashion_, e, experts_);
     }
@@ -323,6 +302,7 @@ private Q_SLOTS:
     }
 
     void runAppliesChangesAtNextStepAndRefusesBadOnes() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         auto cfg = short_run("mtt");
         cfg.syn_steps = 3;
         DistillRun run(fashion_, experts_, cfg);
@@ -352,6 +332,7 @@ private Q_SLOTS:
     }
 
     void thresholdSkipsUpdatesAndFloorHoldsLr() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         auto cfg = short_run("mtt");
         cfg.syn_steps = 2;
         cfg.threshold = 1e-9;  // every loss is above it
@@ -370,6 +351,7 @@ private Q_SLOTS:
     }
 
     void memoryOfExactIsFlatAndUnrolledGrows() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         auto measure = [&](const std::string& mode, int steps) {
             auto cfg = short_run("mtt");
             cfg.mode = gradient_mode_from(mode);
@@ -388,6 +370,7 @@ private Q_SLOTS:
     }
 
     void shortTeslaSoftLabelRunLowersLoss() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         auto cfg = short_run("tesla");
         QCOMPARE(cfg.labels, LabelMode::Teacher);
         DistillRun run(fashion_, experts_, cfg);
@@ -402,12 +385,13 @@ private Q_SLOTS:
     }
 
     void shortDatmRunLowersLoss() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         auto cfg = short_run("datm");
         cfg.threshold = 1e9;  // the loss threshold is tested above; here the loss must fall
         DistillRun run(fashion_, experts_, cfg);
         const auto first_logits = run.label_targets();
         // Correctly classified initialisation: the expert's final checkpoint gets every image right.
-        const auto& e = run.experts().expert(0);
+        const auto& e = run.expert(0);
         const auto final_theta = e.checkpoint(e.checkpoints() - 1);
         QVERIFY(run.net().predict(run.images(), final_theta).argmax(1).equal(run.hard_labels()));
         std::vector<double> losses;
@@ -449,6 +433,7 @@ private Q_SLOTS:
     }
 
     void evaluationAndBaselinesRun() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         auto cfg = short_run("tesla");
         DistillRun run(fashion_, experts_, cfg);
         run.step();

@@ -15,6 +15,7 @@
 #include "expert/trajectory.h"
 #include "train/training.h"
 #include "test_support.h"
+#include "tiny_fixtures.h"
 
 namespace fs = std::filesystem;
 using namespace distillery;
@@ -29,12 +30,7 @@ std::string read_bytes(const std::string& path) {
 }
 
 ExpertConfig tiny_experts() {
-    ExpertConfig c;
-    c.num_experts = 2;
-    c.train_epochs = 3;
-    c.batch = 64;
-    c.net_width = 8;
-    c.net_depth = 2;
+    auto c = fixtures::expert_config(2, 3, 64, 8, 2);
     c.seed = 11;
     c.dsa_strategy = "color_crop_cutout_flip_scale_rotate";
     return c;
@@ -51,8 +47,7 @@ class TestExpertsEval : public QObject {
 
 private Q_SLOTS:
     void initTestCase() {
-        DISTILLERY_REQUIRE_FASHION_MNIST();
-        fashion_ = distillery::test::small_fashion_mnist(60, 2000, 5);
+        if (distillery::test::have_fashion_mnist()) fashion_ = distillery::test::small_fashion_mnist(60, 2000, 5);
     }
 
     void trajectoryFileRoundTrip() {
@@ -130,6 +125,7 @@ private Q_SLOTS:
     }
 
     void expertLossFallsAndCheckpointsAreSaved() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         auto cfg = tiny_experts();
         cfg.num_experts = 1;
         cfg.train_epochs = 5;
@@ -154,6 +150,7 @@ private Q_SLOTS:
     }
 
     void interruptedGenerationContinuesIdentically() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         const auto cfg = tiny_experts();
         generate_experts(fashion_, cfg, dir("whole"));
         // Stop during the second expert: the first stays, the second is dropped...
@@ -183,6 +180,7 @@ private Q_SLOTS:
     }
 
     void evaluationOfRealSubsetIsWellAboveChance() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
         EvalConfig cfg;
         cfg.networks = 2;
         cfg.epochs = 40;
@@ -219,10 +217,90 @@ private Q_SLOTS:
         expect_error([&] { load_preset("no-such-preset"); }, {"no-such-preset", "quick"});
         s.assign("lr_teacher=-1");
         s.assign("num_experts=2");
-        expect_error([&] { ExpertConfig::from_settings(s, "fashion-mnist"); }, {"lr_teacher", "positive"});
+        expect_error([&] { ExpertConfig::from_settings(s, "fashion-mnist"); }, {"test.preset", "lr_teacher", "positive"});
         s.assign("lr_teacher=0.01");
         s.assign("dsa_strategy=color_blur");
         expect_error([&] { ExpertConfig::from_settings(s, "fashion-mnist"); }, {"blur"});
+    }
+
+    // Each key of the training recipe and of the expert and evaluation schedules refuses a value
+    // out of its range before any work, naming the settings and the key; the readers that do not
+    // take the key ignore it.
+    void badRecipeValuesAreRefusedByKey_data() {
+        QTest::addColumn<QString>("key");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<bool>("experts");     // ExpertConfig reads the key
+        QTest::addColumn<bool>("evaluation");  // EvalConfig reads the key
+        const struct {
+            const char* key;
+            std::vector<const char*> values;
+            bool experts, evaluation;
+        } keys[] = {
+            {"batch_train", {"0", "-5", "1000001"}, true, true},
+            {"net_width", {"0", "4097"}, true, true},
+            {"net_depth", {"0", "9"}, true, true},
+            {"dsa_strategy", {"color_blur"}, true, true},
+            {"seed", {"seven"}, true, true},
+            {"num_eval", {"0", "1001"}, false, true},
+            {"epoch_eval_train", {"-1", "1000001"}, false, true},
+            {"num_experts", {"0", "100001"}, true, false},
+            {"train_epochs", {"0", "100001"}, true, false},
+            {"lr_teacher", {"0", "-0.01", "inf", "nan"}, true, false},
+            {"mom", {"-0.1", "1", "nan"}, true, false},
+            {"l2", {"-1e-4", "inf", "nan"}, true, false},
+        };
+        for (const auto& k : keys)
+            for (const char* v : k.values)
+                QTest::newRow((std::string(k.key) + " = " + v).c_str()) << k.key << v << k.experts << k.evaluation;
+    }
+    void badRecipeValuesAreRefusedByKey() {
+        QFETCH(QString, key);
+        QFETCH(QString, value);
+        QFETCH(bool, experts);
+        QFETCH(bool, evaluation);
+        auto s = Settings::parse("", "bad.preset");
+        s.set(key.toStdString(), value.toStdString());
+        const std::initializer_list<std::string> named{"bad.preset", key.toStdString()};
+        if (experts) expect_error([&] { ExpertConfig::from_settings(s, "fashion-mnist"); }, named);
+        else ExpertConfig::from_settings(s, "fashion-mnist");
+        if (evaluation) expect_error([&] { EvalConfig::from_settings(s, "fashion-mnist"); }, named);
+        else EvalConfig::from_settings(s, "fashion-mnist");
+    }
+
+    void recipeRangesIncludeTheirEnds() {
+        for (const char* ends : {"batch_train = 1\nnet_width = 1\nnet_depth = 1\nnum_eval = 1\nepoch_eval_train = 0\n"
+                                 "num_experts = 1\ntrain_epochs = 1\nlr_teacher = 1e-9\nmom = 0\nl2 = 0\n",
+                                 "batch_train = 1000000\nnet_width = 4096\nnet_depth = 8\nnum_eval = 1000\n"
+                                 "epoch_eval_train = 1000000\nnum_experts = 100000\ntrain_epochs = 100000\n"
+                                 "lr_teacher = 1e9\nmom = 0.999\nl2 = 10\n"}) {
+            const auto s = Settings::parse(ends, "ends");
+            const auto experts = ExpertConfig::from_settings(s, "fashion-mnist");
+            const auto eval = EvalConfig::from_settings(s, "fashion-mnist");
+            QCOMPARE(experts.net_depth, s.integer("net_depth"));
+            QCOMPARE(experts.momentum, s.number("mom"));
+            QCOMPARE(eval.batch, s.integer("batch_train"));
+            QCOMPARE(eval.epochs, s.integer("epoch_eval_train"));
+            QCOMPARE(eval.momentum, 0.9);  // the evaluation protocol's, whatever mom says
+        }
+    }
+
+    // A depth within 1..8 that pools the images down to nothing is refused when the network is
+    // made for the data: before an experts folder is made or an evaluation network trained.
+    void depthTooLargeForTheImagesIsRefused() {
+        const auto data = fixtures::random_data("random 28x28", 1, 28, 10, 20, 10);
+        auto cfg = fixtures::expert_config(1, 1, 10, 2, 5);
+        QCOMPARE(cfg.net_for(*data).depth, std::int64_t(5));  // 28 -> 16 -> 8 -> 4 -> 2 -> 1
+        cfg.net_depth = 6;
+        expect_error([&] { cfg.net_for(*data); }, {"net_depth = 6", "28x28"});
+        expect_error([&] { generate_experts(*data, cfg, dir("too-deep")); }, {"net_depth = 6"});
+        QVERIFY(!fs::exists(dir("too-deep")));
+        EvalConfig eval;
+        eval.net_depth = 6;
+        int trained = 0;
+        expect_error([&] {
+            evaluate_set(*data, data->train_x, data->train_y, 0.01, eval, [&](const Progress&) { return ++trained > 0; });
+        }, {"net_depth = 6"});
+        QCOMPARE(trained, 0);
     }
 
     void presetsInclude() {

@@ -18,6 +18,7 @@
 #include "interop/pytorch_files.h"
 #include "nn/convnet.h"
 #include "test_support.h"
+#include "tiny_fixtures.h"
 
 namespace fs = std::filesystem;
 using namespace distillery;
@@ -65,16 +66,7 @@ std::vector<char> read_bytes(const fs::path& p) {
 }
 
 // The tiny ConvNet the Python buffers are made for: Fashion-MNIST-shaped input, width 4, depth 2.
-ConvNetSpec tiny_net(std::int64_t width = 4) {
-    ConvNetSpec s;
-    s.channels = 1;
-    s.height = 28;
-    s.width = 28;
-    s.classes = 10;
-    s.net_width = width;
-    s.depth = 2;
-    return s;
-}
+ConvNetSpec tiny_net(std::int64_t width = 4) { return fixtures::convnet_spec(1, 28, 28, 10, width, 2); }
 
 // "4x1x3x3,4,4,4,..." for the Python side.
 QString layout_arg(const ConvNetSpec& spec) {
@@ -197,6 +189,25 @@ class TestInterop : public QObject {
 
     void need_python() const {
         if (!has_torch_) QSKIP("/usr/bin/python3 cannot import torch (scripts/setup-debian.sh installs python3-torch)");
+    }
+
+    // An IDX data set in dir()/name: 10 training and 10 test images of 1 x size x size, labels 0, 1, 2
+    // in turn (three classes).
+    fs::path tiny_idx_data(const std::string& name, unsigned char size) const {
+        const auto data = dir() / name;
+        fs::create_directories(data);
+        auto idx = [&](const std::string& file, std::vector<unsigned char> dims, std::vector<char> payload) {
+            std::vector<char> b{0, 0, 8, static_cast<char>(dims.size() / 4)};
+            b.insert(b.end(), dims.begin(), dims.end());
+            b.insert(b.end(), payload.begin(), payload.end());
+            write_bytes(data / file, b);
+        };
+        for (const char* split : {"train", "t10k"}) {
+            idx(std::string(split) + "-images-idx3-ubyte", {0, 0, 0, 10, 0, 0, 0, size, 0, 0, 0, size},
+                std::vector<char>(10 * size * size, 1));
+            idx(std::string(split) + "-labels-idx1-ubyte", {0, 0, 0, 10}, {0, 1, 2, 0, 1, 2, 0, 1, 2, 0});
+        }
+        return data;
     }
 
     SyntheticSet sample_set(bool soft) const {
@@ -394,9 +405,11 @@ private Q_SLOTS:
     void cliImportsAndExports() {
         need_python();
         // import-synthetic from the folder Python wrote, then export-pt of the result, and back.
+        // The set is checked against the data set it claims to be of: one of its 6x6 images.
+        const auto data = QString::fromStdString("idx:" + tiny_idx_data("idx6", 6).string());
         const auto dsyn = dir() / "cli" / "imported.dsyn";
         auto r = run(DISTILLERY_CLI, {"import-synthetic", QString::fromStdString((fixtures_ / "hard").string()), "--out",
-                                      QString::fromStdString(dsyn.string())});
+                                      QString::fromStdString(dsyn.string()), "--data", data});
         QVERIFY2(r.code == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains("5 images of 1x6x6, hard labels"), qPrintable(r.out));
         const auto set = load_synthetic_set(dsyn.string());
@@ -415,7 +428,7 @@ private Q_SLOTS:
 
         r = run(DISTILLERY_CLI, {"import-synthetic", "--images", QString::fromStdString(fixture("images_3d.pt").string()),
                                  "--labels", QString::fromStdString(fixture("hard/labels_best.pt").string()), "--out",
-                                 QString::fromStdString((dir() / "cli" / "bad.dsyn").string())});
+                                 QString::fromStdString((dir() / "cli" / "bad.dsyn").string()), "--data", data});
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("images_3d.pt: the images must be [N, C, H, W]"), qPrintable(r.err));
         QVERIFY(!fs::exists(dir() / "cli" / "bad.dsyn"));
@@ -424,18 +437,7 @@ private Q_SLOTS:
     void cliImportsExpertsForTheSettingsNetwork() {
         need_python();
         // A tiny IDX data set of Fashion-MNIST's shape: the settings' data gives the network's input.
-        const auto data = dir() / "idx";
-        fs::create_directories(data);
-        auto idx = [&](const std::string& name, std::vector<unsigned char> dims, size_t payload) {
-            std::vector<char> b{0, 0, 8, static_cast<char>(dims.size() / 4)};
-            b.insert(b.end(), dims.begin(), dims.end());
-            b.resize(b.size() + payload, 1);
-            write_bytes(data / name, b);
-        };
-        for (const char* split : {"train", "t10k"}) {
-            idx(std::string(split) + "-images-idx3-ubyte", {0, 0, 0, 10, 0, 0, 0, 28, 0, 0, 0, 28}, 10 * 28 * 28);
-            idx(std::string(split) + "-labels-idx1-ubyte", {0, 0, 0, 10}, 10);
-        }
+        const auto data = tiny_idx_data("idx", 28);
         const auto experts = dir() / "cli-experts";
         const QStringList common{"--data", QString::fromStdString("idx:" + data.string()), "--set", "net_width=4",
                                  "--set", "net_depth=2", "--experts", QString::fromStdString(experts.string()), "--quiet"};

@@ -16,23 +16,14 @@
 #include "common/error.h"
 #include "common/rng.h"
 #include "nn/convnet.h"
+#include "tiny_fixtures.h"
 #include "train/training.h"
 
 using namespace distillery;
 
 namespace {
 
-ConvNetSpec make_spec(std::int64_t c, std::int64_t h, std::int64_t w, std::int64_t k, std::int64_t width,
-                      std::int64_t depth) {
-    ConvNetSpec s;
-    s.channels = c;
-    s.height = h;
-    s.width = w;
-    s.classes = k;
-    s.net_width = width;
-    s.depth = depth;
-    return s;
-}
+using fixtures::convnet_spec;
 
 std::vector<std::int64_t> sizes_of(const torch::Tensor& t) { return t.sizes().vec(); }
 
@@ -164,10 +155,10 @@ void TestNetwork::parameterCounts() {
         std::int64_t params;
     };
     const std::vector<Case> cases = {
-        {make_spec(1, 28, 28, 10, 128, 3), 317706},   // MNIST
-        {make_spec(3, 32, 32, 10, 128, 3), 320010},   // CIFAR-10
-        {make_spec(3, 32, 32, 100, 128, 3), 504420},  // CIFAR-100
-        {make_spec(3, 64, 64, 200, 128, 4), 857160},  // Tiny ImageNet, ConvNetD4
+        {convnet_spec(1, 28, 28, 10, 128, 3), 317706},   // MNIST
+        {convnet_spec(3, 32, 32, 10, 128, 3), 320010},   // CIFAR-10
+        {convnet_spec(3, 32, 32, 100, 128, 3), 504420},  // CIFAR-100
+        {convnet_spec(3, 64, 64, 200, 128, 4), 857160},  // Tiny ImageNet, ConvNetD4
     };
     for (const auto& c : cases) {
         const ConvNet net(c.spec);
@@ -181,7 +172,7 @@ void TestNetwork::parameterCounts() {
     // Too small for the depth, or nonsense: refused.
     bool threw = false;
     try {
-        const ConvNet too_deep(make_spec(3, 4, 4, 10, 8, 4));  // 4 -> 2 -> 1 -> 0
+        const ConvNet too_deep(convnet_spec(3, 4, 4, 10, 8, 4));  // 4 -> 2 -> 1 -> 0
         Q_UNUSED(too_deep);
     } catch (const Error&) {
         threw = true;
@@ -190,8 +181,8 @@ void TestNetwork::parameterCounts() {
 }
 
 void TestNetwork::layoutOrderAndOffsets() {
-    const std::vector<ConvNetSpec> specs = {make_spec(1, 28, 28, 10, 128, 3), make_spec(3, 32, 32, 10, 128, 3),
-                                            make_spec(3, 32, 32, 100, 128, 3), make_spec(3, 64, 64, 200, 128, 4)};
+    const std::vector<ConvNetSpec> specs = {convnet_spec(1, 28, 28, 10, 128, 3), convnet_spec(3, 32, 32, 10, 128, 3),
+                                            convnet_spec(3, 32, 32, 100, 128, 3), convnet_spec(3, 64, 64, 200, 128, 4)};
     for (const auto& spec : specs) {
         const ConvNet net(spec);
         const auto& layout = net.layout();
@@ -230,7 +221,7 @@ void TestNetwork::layoutOrderAndOffsets() {
     }
 
     // slot() is a view into theta at the slot's offset, in row-major order.
-    const ConvNet net(make_spec(3, 8, 8, 3, 4, 2));
+    const ConvNet net(convnet_spec(3, 8, 8, 3, 4, 2));
     const auto theta = torch::arange(net.num_params(), torch::kFloat32);
     for (size_t k = 0; k < net.layout().size(); ++k) {
         const auto& p = net.layout()[k];
@@ -241,15 +232,15 @@ void TestNetwork::layoutOrderAndOffsets() {
     }
 
     // The description written to trajectory files reads back as the same network.
-    const auto spec = make_spec(3, 64, 64, 200, 128, 4);
+    const auto spec = convnet_spec(3, 64, 64, 200, 128, 4);
     QCOMPARE(ConvNetSpec::parse(spec.describe()), spec);
 }
 
 void TestNetwork::forwardMatchesTorchModule() {
     const std::vector<ConvNetSpec> specs = {
-        make_spec(1, 28, 28, 10, 8, 3),  // MNIST-like: padding 3 on the first conv
-        make_spec(3, 32, 32, 10, 8, 3),  // CIFAR-like
-        make_spec(3, 24, 16, 5, 6, 2),   // not square: catches height/width mix-ups
+        convnet_spec(1, 28, 28, 10, 8, 3),  // MNIST-like: padding 3 on the first conv
+        convnet_spec(3, 32, 32, 10, 8, 3),  // CIFAR-like
+        convnet_spec(3, 24, 16, 5, 6, 2),   // not square: catches height/width mix-ups
     };
     for (const auto& spec : specs) {
         const ConvNet net(spec);
@@ -287,7 +278,7 @@ void TestNetwork::forwardMatchesTorchModule() {
     }
 
     // Wrong parameter count or input shape is an Error, not a crash.
-    const ConvNet net(make_spec(3, 32, 32, 10, 8, 3));
+    const ConvNet net(convnet_spec(3, 32, 32, 10, 8, 3));
     Rng rng(1);
     const auto theta = net.initial_parameters(rng);
     bool threw_theta = false, threw_x = false;
@@ -306,7 +297,7 @@ void TestNetwork::forwardMatchesTorchModule() {
 }
 
 void TestNetwork::initialisation() {
-    const ConvNet net(make_spec(1, 28, 28, 10, 128, 3));
+    const ConvNet net(convnet_spec(1, 28, 28, 10, 128, 3));
     Rng r1(42), r2(42), r3(43);
     const auto a = net.initial_parameters(r1);
     const auto b = net.initial_parameters(r2);
@@ -348,7 +339,7 @@ void TestNetwork::initialisation() {
 }
 
 void TestNetwork::doubleBackwardThroughNetwork() {
-    for (const auto& spec : {make_spec(1, 8, 8, 3, 4, 2), make_spec(3, 8, 8, 3, 4, 2)}) {
+    for (const auto& spec : {convnet_spec(1, 8, 8, 3, 4, 2), convnet_spec(3, 8, 8, 3, 4, 2)}) {
         const ConvNet net(spec);
         const auto theta = test_theta(net, 5);
         const auto x = torch::randn({3, spec.channels, spec.height, spec.width}, torch::kFloat64);
@@ -649,7 +640,7 @@ void TestNetwork::dsaReplay() {
 }
 
 void TestNetwork::doubleBackwardThroughDsa() {
-    const ConvNet net(make_spec(3, 8, 8, 3, 4, 2));
+    const ConvNet net(convnet_spec(3, 8, 8, 3, 4, 2));
     const auto theta = test_theta(net, 8);
     const auto x = torch::rand({2, 3, 8, 8}, torch::kFloat64) * 2 - 1;
     const auto y = torch::tensor(std::vector<std::int64_t>{1, 2}, torch::kInt64);

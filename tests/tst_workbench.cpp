@@ -30,6 +30,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "common/error.h"
+#include "common/folder_lock.h"
 #include "config/settings.h"
 #include "distill/checkpoint.h"
 #include "expert/expert_trainer.h"
@@ -436,6 +438,14 @@ private Q_SLOTS:
             checkpoint = w->worker()->checkpointPath();
             QVERIFY2(QFileInfo::exists(checkpoint), qPrintable(checkpoint));
             QVERIFY(checkpoint.startsWith(tmp_.filePath("runs")));
+            // The run's folder is held: another run (here, as `distill --resume` would) is refused.
+            try {
+                distillery::FolderLock other(QFileInfo(checkpoint).absolutePath().toStdString(), "another run");
+                QFAIL("the workbench's run folder was not locked");
+            } catch (const distillery::Error& e) {
+                QVERIFY2(std::string(e.what()).find("in use by another run (the Distillery workbench") != std::string::npos,
+                         e.what());
+            }
             QTRY_COMPARE_WITH_TIMEOUT(w->latestImages().iteration, w->worker()->iteration(), 5000);
             saved = w->latestImages();
             w->action("stop")->trigger();

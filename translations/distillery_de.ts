@@ -4,34 +4,34 @@
 <context>
     <name>QObject</name>
     <message>
-        <location filename="../app/workbench/image_export.cpp" line="53"/>
+        <location filename="../app/workbench/image_export.cpp" line="54"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/image_export.cpp" line="57"/>
+        <location filename="../app/workbench/image_export.cpp" line="58"/>
         <source>%1: cannot write here (is the folder writable, is the disk full?)</source>
         <translation>%1: Schreiben hier nicht möglich (ist der Ordner beschreibbar, ist der Datenträger voll?)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/image_export.cpp" line="62"/>
+        <location filename="../app/workbench/image_export.cpp" line="66"/>
         <source>%1: cannot replace the existing file</source>
         <translation>%1: Die vorhandene Datei kann nicht ersetzt werden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/image_export.cpp" line="85"/>
-        <location filename="../app/workbench/image_export.cpp" line="103"/>
+        <location filename="../app/workbench/image_export.cpp" line="89"/>
+        <location filename="../app/workbench/image_export.cpp" line="107"/>
         <source>There are no synthetic images to export yet</source>
         <translation>Es gibt noch keine synthetischen Bilder zum Exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/image_export.cpp" line="86"/>
-        <location filename="../app/workbench/image_export.cpp" line="104"/>
+        <location filename="../app/workbench/image_export.cpp" line="90"/>
+        <location filename="../app/workbench/image_export.cpp" line="108"/>
         <source>The scale must be between 1 and 64</source>
         <translation>Der Maßstab muss zwischen 1 und 64 liegen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/image_export.cpp" line="108"/>
+        <location filename="../app/workbench/image_export.cpp" line="112"/>
         <source>%1: cannot create this folder</source>
         <translation>%1: Dieser Ordner kann nicht angelegt werden</translation>
     </message>
@@ -232,12 +232,17 @@
         <translation>lr_max muss über lr_floor liegen</translation>
     </message>
     <message>
-        <location filename="../core/common/engine_messages.h" line="33"/>
+        <location filename="../core/common/engine_messages.h" line="32"/>
+        <source>lr_floor must be positive or off: a student lr of 0 or below learns nothing, and evaluation refuses it</source>
+        <translation>lr_floor muss positiv oder off sein: Bei einer Schüler-Lernrate von 0 oder darunter lernt das Netz nichts, und die Evaluation lehnt sie ab</translation>
+    </message>
+    <message>
+        <location filename="../core/common/engine_messages.h" line="35"/>
         <source>{1} cannot change during a run (it shapes the synthetic set); start a new run</source>
         <translation>{1} kann sich während eines Laufs nicht ändern (es bestimmt die synthetische Menge); starten Sie einen neuen Lauf</translation>
     </message>
     <message>
-        <location filename="../core/common/engine_messages.h" line="34"/>
+        <location filename="../core/common/engine_messages.h" line="36"/>
         <source>max_start_epoch + expert_epochs would be {1}; the experts have {2} epochs</source>
         <translation>max_start_epoch + expert_epochs wäre {1}; die Experten haben {2} Epochen</translation>
     </message>
@@ -541,42 +546,42 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
 <context>
     <name>distillery::ui::LossPlotView</name>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="30"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="22"/>
         <source>Iteration</source>
         <translation>Iteration</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="32"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="22"/>
         <source>Matching loss</source>
         <translation>Matching-Verlust</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="33"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="24"/>
         <source>Test accuracy (%)</source>
         <translation>Testgenauigkeit (%)</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="36"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="27"/>
         <source>loss</source>
         <translation>Verlust</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="40"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="31"/>
         <source>loss, smoothed</source>
         <translation>Verlust, geglättet</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="44"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="35"/>
         <source>update skipped</source>
         <translation>Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="85"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="58"/>
         <source>test accuracy</source>
         <translation>Testgenauigkeit</translation>
     </message>
     <message>
-        <location filename="../widgets/loss_plot_view.cpp" line="85"/>
+        <location filename="../widgets/loss_plot_view.cpp" line="58"/>
         <source>test accuracy (%1)</source>
         <translation>Testgenauigkeit (%1)</translation>
     </message>
@@ -584,12 +589,12 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
 <context>
     <name>distillery::ui::LrPlotView</name>
     <message>
-        <location filename="../widgets/lr_plot_view.cpp" line="13"/>
+        <location filename="../widgets/lr_plot_view.cpp" line="5"/>
         <source>Iteration</source>
         <translation>Iteration</translation>
     </message>
     <message>
-        <location filename="../widgets/lr_plot_view.cpp" line="15"/>
+        <location filename="../widgets/lr_plot_view.cpp" line="5"/>
         <source>Learned student learning rate</source>
         <translation>Gelernte Lernrate des Schülers</translation>
     </message>
@@ -1383,143 +1388,143 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
 <context>
     <name>distillery::ui::RunWorker</name>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="79"/>
+        <location filename="../app/workbench/run_worker.cpp" line="33"/>
         <source>Idle</source>
         <translation>Leerlauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="80"/>
+        <location filename="../app/workbench/run_worker.cpp" line="34"/>
         <source>Loading data</source>
         <translation>Daten werden geladen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="81"/>
+        <location filename="../app/workbench/run_worker.cpp" line="35"/>
         <source>Training experts</source>
         <translation>Experten werden trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="82"/>
+        <location filename="../app/workbench/run_worker.cpp" line="36"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="83"/>
+        <location filename="../app/workbench/run_worker.cpp" line="37"/>
         <source>Running</source>
         <translation>Läuft</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="84"/>
+        <location filename="../app/workbench/run_worker.cpp" line="38"/>
         <source>Stepping once…</source>
         <translation>Ein Schritt…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="85"/>
+        <location filename="../app/workbench/run_worker.cpp" line="39"/>
         <source>Paused</source>
         <translation>Pausiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="86"/>
+        <location filename="../app/workbench/run_worker.cpp" line="40"/>
         <source>Finished</source>
         <translation>Beendet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="87"/>
+        <location filename="../app/workbench/run_worker.cpp" line="41"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="322"/>
-        <location filename="../app/workbench/run_worker.cpp" line="323"/>
+        <location filename="../app/workbench/run_worker.cpp" line="296"/>
+        <location filename="../app/workbench/run_worker.cpp" line="297"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="410"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="53"/>
         <source>Loading %1…</source>
         <translation>%1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="417"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="60"/>
         <source>%1: %2 training and %3 test images of %4×%5×%6, %7 classes, %8</source>
         <translation>%1: %2 Trainings- und %3 Testbilder zu %4×%5×%6, %7 Klassen, %8</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="443"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="86"/>
         <source>Training %1 experts × %2 epochs into %3</source>
         <translation>%1 Experten × %2 Epochen werden in %3 trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="451"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="94"/>
         <source>Expert training stopped; %1 complete experts kept</source>
         <translation>Experten-Training gestoppt; %1 vollständige Experten behalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="454"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="97"/>
         <source>Experts ready: %1 in %2</source>
         <translation>Experten bereit: %1 in %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="512"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="150"/>
         <source>Iteration %1: %2. The run is paused at its last good state.</source>
         <translation>Iteration %1: %2. Der Lauf ist in seinem letzten guten Zustand pausiert.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="538"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="176"/>
         <source>Iteration %1: %2; update skipped</source>
         <translation>Iteration %1: %2; Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="601"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="238"/>
         <source>Measuring memory against the number of student steps…</source>
         <translation>Speicherbedarf in Abhängigkeit von der Anzahl der Schüler-Schritte wird gemessen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="627"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="258"/>
         <source>Nothing to evaluate yet: start a run first</source>
         <translation>Noch nichts auszuwerten: Starten Sie zuerst einen Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="632"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="263"/>
         <source>Evaluating: %1 networks × %2 epochs</source>
         <translation>Auswertung: %1 Netze × %2 Epochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="636"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="267"/>
         <source>evaluation: %1</source>
         <translation>Auswertung: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="656"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="283"/>
         <source>Iteration %1: the synthetic set scores %2</source>
         <translation>Iteration %1: Die synthetische Menge erreicht %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="660"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="287"/>
         <source>Evaluation stopped at iteration %1</source>
         <translation>Evaluation bei Iteration %1 gestoppt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="681"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="308"/>
         <source>Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.</source>
         <translation>Checkpoint nicht gespeichert: %1. Der Lauf geht weiter; der letzte Checkpoint bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="699"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="318"/>
         <source>The run folder&apos;s files were not updated: %1. The run goes on.</source>
         <translation>Die Dateien im Laufordner wurden nicht aktualisiert: %1. Der Lauf geht weiter.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="708"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="327"/>
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="714"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="345"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="749"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="369"/>
         <source>Opened %1 at iteration %2 of %3</source>
         <translation>%1 bei Iteration %2 von %3 geöffnet</translation>
     </message>

@@ -1,7 +1,5 @@
 #include "widgets/loss_plot_view.h"
 
-#include <QVBoxLayout>
-
 #include <algorithm>
 #include <iterator>
 
@@ -21,59 +19,33 @@ const QColor kAccuracyColors[] = {{44, 160, 44}, {140, 86, 75}, {227, 119, 194},
 
 }  // namespace
 
-LossPlotView::LossPlotView(QWidget* parent) : QWidget(parent) {
-    plot_ = new WorkbenchPlot(this);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(plot_);
+LossPlotView::LossPlotView(QWidget* parent) : IterationPlotView(tr("Iteration"), tr("Matching loss"), parent) {
+    WorkbenchPlot* plot = workbenchPlot();
+    plot->yAxis2->setLabel(tr("Test accuracy (%)"));
 
-    plot_->xAxis->setLabel(tr("Iteration"));
-    plot_->setWholeNumberKeys();
-    plot_->yAxis->setLabel(tr("Matching loss"));
-    plot_->yAxis2->setLabel(tr("Test accuracy (%)"));
-
-    raw_ = plot_->addGraph();
+    raw_ = plot->addGraph();
     raw_->setName(tr("loss"));
     raw_->setPen(QPen(kRawLossColor, 1));
 
-    smoothed_ = plot_->addGraph();
+    smoothed_ = plot->addGraph();
     smoothed_->setName(tr("loss, smoothed"));
     smoothed_->setPen(QPen(kSmoothedLossColor, 2));
 
-    skipped_ = plot_->addGraph();
+    skipped_ = plot->addGraph();
     skipped_->setName(tr("update skipped"));
     skipped_->setLineStyle(QCPGraph::lsNone);
     skipped_->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCross, QPen(kSkippedColor, 2), Qt::NoBrush, 8));
-
-    coalescer_ = new RepaintCoalescer(this, [this] { redraw(); });
-}
-
-void LossPlotView::addSteps(const QVector<StepPoint>& steps) {
-    if (steps.isEmpty()) return;
-    unplotted_steps_ += steps;
-    step_count_ += steps.size();
-    coalescer_->markDirty();
 }
 
 void LossPlotView::addEvaluation(const EvalPoint& e) {
     evaluations_.append(e);
-    coalescer_->markDirty();
+    coalescer()->markDirty();
 }
 
-void LossPlotView::setChanges(const QVector<ChangeMark>& changes) {
-    changes_ = changes;
-    coalescer_->markDirty();
-}
-
-void LossPlotView::clear() {
-    unplotted_steps_.clear();
-    step_count_ = 0;
+void LossPlotView::forget() {
     ema_ = ema_weight_ = 0;
     evaluations_.clear();
-    changes_.clear();
     for (QCPGraph* graph : {raw_, smoothed_, skipped_}) graph->data()->clear();
-    plot_->followData();
-    coalescer_->markDirty();
 }
 
 LossPlotView::EvalSeries& LossPlotView::evalSeries(const QString& what) {
@@ -81,11 +53,12 @@ LossPlotView::EvalSeries& LossPlotView::evalSeries(const QString& what) {
     if (it != eval_series_.end()) return *it;
     const QColor color = kAccuracyColors[eval_series_.size() % std::size(kAccuracyColors)];
     EvalSeries series;
-    series.graph = plot_->addGraph(plot_->xAxis, plot_->yAxis2);
+    QCustomPlot* plot = workbenchPlot();
+    series.graph = plot->addGraph(plot->xAxis, plot->yAxis2);
     series.graph->setName(what.isEmpty() ? tr("test accuracy") : tr("test accuracy (%1)").arg(what));
     series.graph->setPen(QPen(color, 1.5));
     series.graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, 6));
-    series.error_bars = new QCPErrorBars(plot_->xAxis, plot_->yAxis2);
+    series.error_bars = new QCPErrorBars(plot->xAxis, plot->yAxis2);
     series.error_bars->setDataPlottable(series.graph);
     series.error_bars->setPen(QPen(color, 1));
     series.error_bars->setWhiskerWidth(6);
@@ -94,8 +67,8 @@ LossPlotView::EvalSeries& LossPlotView::evalSeries(const QString& what) {
 
 int LossPlotView::shownCount() const { return raw_->dataCount(); }
 
-void LossPlotView::redraw() {
-    for (const StepPoint& step : std::as_const(unplotted_steps_)) {
+void LossPlotView::draw(const QVector<StepPoint>& new_steps) {
+    for (const StepPoint& step : new_steps) {
         const double x = static_cast<double>(step.iteration);
         // A non-finite loss has no height to draw; a skip it caused is marked on the trend.
         if (qIsFinite(step.loss)) {
@@ -107,7 +80,6 @@ void LossPlotView::redraw() {
         }
         if (!step.updated && ema_weight_ > 0) skipped_->addData(x, qIsFinite(step.loss) ? step.loss : ema_ / ema_weight_);
     }
-    unplotted_steps_.clear();
 
     // Few evaluations: rebuilt whole, so the error bars stay paired with their points.
     QVector<EvalPoint> evaluations = evaluations_;
@@ -122,12 +94,8 @@ void LossPlotView::redraw() {
         series.graph->addData(static_cast<double>(e.iteration), 100 * e.mean);
         series.error_bars->addData(100 * e.std);
     }
-    plot_->yAxis2->setVisible(!evaluations_.isEmpty());
-
-    plot_->updateLegend();
-    plot_->fitIfFollowing();
-    change_items_.show(plot_, changes_);
-    plot_->replot();
+    workbenchPlot()->yAxis2->setVisible(!evaluations_.isEmpty());
+    workbenchPlot()->updateLegend();
 }
 
 }  // namespace distillery::ui

@@ -6,13 +6,16 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/progress_bar.h"
 #include "common/error.h"
+#include "common/folder_lock.h"
 #include "distill/checkpoint.h"
 #include "distill/run.h"
 #include "distill/run_outputs.h"
+#include "expert/expert_fit.h"
 #include "expert/expert_trainer.h"
 #include "expert/trajectory.h"
 
@@ -21,16 +24,24 @@ namespace fs = std::filesystem;
 namespace distillery::cli {
 namespace {
 
-EvalResult evaluate_logged(const std::string& what, std::int64_t iteration, const std::function<EvalResult(const ProgressFn&)>& eval,
+// An evaluation with its progress bar and metrics row; nothing when Ctrl-C stopped it.
+std::optional<EvalResult> evaluate_logged(const std::string& what, std::int64_t iteration, const std::function<EvalResult(const ProgressFn&)>& eval,
                            const Options& o, MetricsLog& log) {
     ProgressBar bar(o.quiet);
-    const auto r = eval([&](const Progress& p) {
-        Progress shown = p;
-        shown.task = "eval";
-        shown.detail = what + ", " + p.detail;
-        bar.update(shown);
-        return g_interrupted == 0;
-    });
+    EvalResult r;
+    try {
+        r = eval([&](const Progress& p) {
+            Progress shown = p;
+            shown.task = "eval";
+            shown.detail = what + ", " + p.detail;
+            bar.update(shown);
+            return g_interrupted == 0;
+        });
+    } catch (const Error&) {
+        bar.finish();
+        if (g_interrupted) return std::nullopt;  // Ctrl-C: the evaluation stopped, the run is kept
+        throw;
+    }
     bar.finish();
     std::printf("  %-34s %s\n", (what + ":").c_str(), r.summary().c_str());
     log.add(eval_row(what, iteration, r));
@@ -65,6 +76,7 @@ Settings resume_settings(const Options& o) {
     const auto info = read_checkpoint_info(path);
     Settings s = Settings::parse(info.settings_text, path + " (the run's settings)");
     for (const auto& assignment : o.sets) {
+        check_set_key(assignment);
         const auto key = split_assignment(assignment).first;
         // Distillation hyperparameters go through DistillRun::set(), which refuses those that
         // shape the synthetic set; the evaluation protocol may change. Everything else decides
@@ -78,10 +90,20 @@ Settings resume_settings(const Options& o) {
     return s;
 }
 
+std::string distill_out_dir(const Options& o) {
+    if (!o.out_dir.empty()) return o.out_dir;
+    if (o.resume.empty()) return (fs::path("runs") / fs::path(o.preset).stem()).string();
+    const fs::path checkpoint = checkpoint_path(o.resume);
+    return checkpoint.has_parent_path() ? checkpoint.parent_path().string() : ".";
+}
+
 int run_distill(const Settings& s, const Options& o, const PreparedData& data, MetricsLog& log) {
     const auto eval_cfg = EvalConfig::from_settings(s, data.name);
     std::unique_ptr<DistillRun> run;
-    std::string experts_dir, out;
+    std::string experts_dir;
+    // Before any work: the folder must take files, and no other run may be writing it.
+    const std::string out = distill_out_dir(o);
+    const FolderLock lock(out, "distillery-cli " + o.command);
     // The configuration as it will be once the --set changes of a resumed run apply (at its next
     // step): the number of iterations and the evaluation interval come from here.
     DistillConfig cfg;
@@ -89,7 +111,6 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
         const auto path = checkpoint_path(o.resume);
         const auto info = read_checkpoint_info(path);
         experts_dir = o.experts_dir.empty() ? info.experts_dir : o.experts_dir;
-        out = !o.out_dir.empty() ? o.out_dir : fs::path(path).has_parent_path() ? fs::path(path).parent_path().string() : ".";
         run = resume_run(path, std::make_shared<PreparedData>(data), experts_dir);
         cfg = run->config();
         auto changes = o.sets;
@@ -111,12 +132,9 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
             const int rc = run_experts(s, o, data, log);
             if (rc != 0) return rc;
         }
-        out = o.out_dir.empty() ? (fs::path("runs") / fs::path(o.preset).stem()).string() : o.out_dir;
+        check_experts_fit(experts_dir, data, expert_cfg);
         run = std::make_unique<DistillRun>(std::make_shared<PreparedData>(data), experts_dir, cfg);
     }
-    std::error_code ec;
-    fs::create_directories(out, ec);
-    if (!fs::is_directory(out)) throw Error(out + ": cannot create the output folder (" + ec.message() + ")");
     const std::string checkpoint = (fs::path(out) / kCheckpointName).string();
     // Checkpoints between the ends of the run are a safety net: when one cannot be written the
     // previous one stays, and the run goes on. The ones at the end must succeed.
@@ -133,7 +151,7 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
               << " labels, " << to_string(cfg.init) << " init, ipc " << cfg.ipc << ", " << cfg.syn_steps
               << " student steps towards epoch +" << cfg.expert_epochs << ", start epochs " << cfg.min_start_epoch
               << ".." << cfg.max_start_epoch - 1 << (cfg.sequential_generation ? " (growing window)" : "") << ", "
-              << cfg.iterations << " iterations, " << run->experts().count() << " experts in " << experts_dir << "\n";
+              << cfg.iterations << " iterations, " << run->experts_info().count << " experts in " << experts_dir << "\n";
 
     ProgressBar bar(o.quiet);
     Progress p;
@@ -143,7 +161,16 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
     const auto start = std::chrono::steady_clock::now();
     StepRecord stopped;  // the step a guard stopped, if any
     while (run->iteration() < cfg.iterations && g_interrupted == 0) {
-        const auto r = run->step();
+        StepRecord r;
+        try {
+            r = run->step();
+        } catch (const Error&) {
+            // A refusal inside a step (a damaged expert file) rolls the step back: what the run
+            // reached so far is kept before the message ends the command.
+            save(false);
+            log.write((fs::path(out) / kMetricsName).string());
+            throw;
+        }
         log.add(step_row(r));
         if (!r.guard.empty()) {
             stopped = r;
@@ -189,15 +216,22 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
     }
     std::cout << "evaluation (" << eval_cfg.networks << " networks x " << eval_cfg.epochs << " epochs, test accuracy):\n";
     const auto it = run->iteration();
-    evaluate_logged("synthetic", it, [&](const ProgressFn& f) { return run->evaluate(eval_cfg, f); }, o, log);
-    evaluate_logged("random real, hard labels", it,
-                    [&](const ProgressFn& f) { return run->evaluate_random_real(eval_cfg, false, f); }, o, log);
-    if (cfg.labels != LabelMode::Hard)
-        evaluate_logged("random real, " + to_string(cfg.labels) + " soft labels", it,
-                        [&](const ProgressFn& f) { return run->evaluate_random_real(eval_cfg, true, f); }, o, log);
-    log.write((fs::path(out) / kMetricsName).string());
-    std::cout << "metrics: " << (fs::path(out) / kMetricsName).string() << "\n";
-    return g_interrupted ? 130 : 0;
+    const auto metrics = (fs::path(out) / kMetricsName).string();
+    const bool done =
+        evaluate_logged("synthetic", it, [&](const ProgressFn& f) { return run->evaluate(eval_cfg, f); }, o, log) &&
+        evaluate_logged("random real, hard labels", it,
+                        [&](const ProgressFn& f) { return run->evaluate_random_real(eval_cfg, false, f); }, o, log) &&
+        (cfg.labels == LabelMode::Hard ||
+         evaluate_logged("random real, " + to_string(cfg.labels) + " soft labels", it,
+                         [&](const ProgressFn& f) { return run->evaluate_random_real(eval_cfg, true, f); }, o, log));
+    log.write(metrics);
+    std::cout << "metrics: " << metrics << "\n";
+    if (!done || g_interrupted) {
+        std::cout << "distill: interrupted during the final evaluation; the run is complete and saved in " << out
+                  << "; evaluate it with\n  distillery-cli eval --synthetic " << set_path << "\n";
+        return 130;
+    }
+    return 0;
 }
 
 }  // namespace distillery::cli

@@ -106,9 +106,20 @@ int run_import_synthetic(const Settings& s, const Options& o) {
     if (o.out_dir.empty()) throw Error("import-synthetic needs --out FILE, the .dsyn to write");
     const double default_lr = s.number("lr_teacher", 0.01);
     auto set = read_synthetic_set_pt(images, labels, lr, default_lr);
+    // The set must fit the data set it claims to be of: its image size and its classes.
+    const auto spec = s.text("dataset", "fashion-mnist");
+    if (!o.quiet) std::cerr << "reading " << spec << " for its image size and classes ...\n";
+    const auto split = load_dataset(spec);
+    const auto& data = split.train;
+    if (set.images.size(1) != data.channels() || set.images.size(2) != data.height() || set.images.size(3) != data.width())
+        throw Error(images + ": the images are " + shape_of(set.images[0]) + ", but " + data.name + "'s are " +
+                    std::to_string(data.channels()) + "x" + std::to_string(data.height()) + "x" +
+                    std::to_string(data.width()) + " (set --data to the data set they were made from)");
+    check_synthetic_labels(set.labels, data.num_classes(), labels + " (for " + data.name + ")");
+    set.info["classes"] = std::to_string(data.num_classes());
     // `eval --synthetic` compares the transform with the data's, so the set records what the
     // settings say the images were made in.
-    set.info["dataset"] = s.text("dataset", "fashion-mnist");
+    set.info["dataset"] = data.name;
     set.info["transform"] = transform_of(s);
     set.info["method"] = "imported";
     const auto parent = fs::path(o.out_dir).parent_path();

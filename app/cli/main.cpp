@@ -1,4 +1,5 @@
 // distillery-cli: expert trajectories and evaluation from the command line.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,7 @@
 #include "common/runtime.h"
 #include "config/settings.h"
 #include "data/transform.h"
+#include "distill/run_settings.h"
 #include "distill/synthetic_set.h"
 #include "eval/evaluate.h"
 #include "expert/expert_trainer.h"
@@ -70,8 +72,9 @@ options:
   --quiet              no progress bars
   -h, --help           this text
 
-exit status: 0 done, 2 a bad option, setting or file, 4 a guard stopped `distill` (a non-finite
-loss, a runaway learned lr, out of memory: the message says what to change), 130 interrupted
+exit status: 0 done, 2 a bad option, setting or file (or a folder another run is using), 3 an
+internal error (a bug: please report it), 4 a guard stopped `distill` (a non-finite loss, a runaway
+learned lr, out of memory: the message says what to change), 130 interrupted (Ctrl-C, SIGTERM)
 )";
 
 Options parse_args(int argc, char** argv) {
@@ -122,7 +125,10 @@ Options parse_args(int argc, char** argv) {
 Settings settings_for(const Options& o) {
     Settings s = load_preset(o.preset);
     if (!o.data.empty()) s.set("dataset", o.data);
-    for (const auto& a : o.sets) s.assign(a);
+    for (const auto& a : o.sets) {
+        check_set_key(a);
+        s.assign(a);
+    }
     if (o.ipc > 0) s.set("ipc", std::to_string(o.ipc));
     if (o.iterations >= 0) s.set("Iteration", std::to_string(o.iterations));
     return s;
@@ -133,6 +139,16 @@ Settings settings_for(const Options& o) {
 namespace distillery::cli {
 
 volatile std::sig_atomic_t g_interrupted = 0;
+
+void check_set_key(const std::string& assignment) {
+    Settings one;
+    one.assign(assignment);
+    const auto& key = one.keys().front();
+    const auto& known = known_setting_keys();
+    if (std::find(known.begin(), known.end(), key) == known.end())
+        throw Error("--set " + assignment + ": unknown setting '" + key + "'; did you mean '" + nearest_setting_key(key) +
+                    "'? (`distillery-cli presets quick` shows the keys)");
+}
 
 std::string experts_dir_for(const Settings& s, const Options& o) {
     return o.experts_dir.empty() ? default_experts_dir(s) : o.experts_dir;
@@ -198,6 +214,7 @@ int run_eval(const Settings& s, const Options& o, const PreparedData& data, Metr
         if (set.info["transform"] != data.transform.describe())
             throw Error(o.synthetic + ": made with " + set.info["transform"] + " data, but the settings give " +
                         data.transform.describe() + " (set zca accordingly)");
+        check_synthetic_labels(set.labels, data.num_classes(), o.synthetic + " (for " + data.name + ")");
         images = set.images;
         labels = set.labels;
         lr = set.lr;
@@ -250,6 +267,7 @@ int run(const Options& o) {
     if (o.command == "import-experts" || o.command == "import-synthetic") {
         init_runtime(o.threads);
         const Settings s = settings_for(o);
+        validate_run_settings(s);
         return o.command == "import-experts" ? run_import_experts(s, o) : run_import_synthetic(s, o);
     }
     const bool known = o.command == "demo" || o.command == "experts" || o.command == "eval" || o.command == "info" ||
@@ -257,6 +275,7 @@ int run(const Options& o) {
     if (!known) throw Error("unknown command '" + o.command + "' (see --help)");
     init_runtime(o.threads);
     const Settings s = o.resume.empty() ? settings_for(o) : resume_settings(o);
+    validate_run_settings(s);
     if (o.command == "info") {
         std::cout << runtime_summary() << "\n" << "preset: " << o.preset << "\n" << s.to_text();
         load_data(s, o);
@@ -284,10 +303,19 @@ int main(int argc, char** argv) {
     try {
         return run(parse_args(argc, argv));
     } catch (const Error& e) {
+        // A long job stopped by Ctrl-C or SIGTERM reports it as an Error at its next safe point.
+        if (cli::g_interrupted) {
+            std::cerr << "distillery-cli: interrupted (" << e.what() << ")\n";
+            return 130;
+        }
         std::cerr << "distillery-cli: " << e.what() << "\n";
         return 2;
     } catch (const std::exception& e) {
-        std::cerr << "distillery-cli: unexpected error: " << e.what() << "\n";
+        // Not a refusal the engine explains: a bug. LibTorch's messages carry a stack trace after
+        // their first line, which says what failed.
+        const std::string what = e.what();
+        std::cerr << "distillery-cli: internal error: " << what.substr(0, what.find('\n'))
+                  << "\nThis is a bug in Distillery, not in your input; please report it with the command that caused it.\n";
         return 3;
     }
 }

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <exception>
 
 namespace distillery::ui {
@@ -56,8 +57,11 @@ QString write_png_atomically(const cv::Mat& m, const QString& path) {
         QFile::remove(tmp);
         return QObject::tr("%1: cannot write here (is the folder writable, is the disk full?)").arg(path);
     }
-    QFile::remove(path);
-    if (!QFile::rename(tmp, path)) {
+    // rename(2) replaces an existing file in one step: whoever opens `path` finds the old file or
+    // the new one, never none, and when it fails the old file is still there. (QFile::rename
+    // refuses to replace, and removing first leaves a moment, or after a failure for good, with
+    // no file.)
+    if (std::rename(QFile::encodeName(tmp).constData(), QFile::encodeName(path).constData()) != 0) {
         QFile::remove(tmp);
         return QObject::tr("%1: cannot replace the existing file").arg(path);
     }

@@ -2,20 +2,23 @@
 // The worker thread that owns the distillation (the pattern of Qt's Mandelbrot example): the UI
 // queues requests under a mutex and returns at once; the thread takes them between engine steps,
 // checks pause and abort between steps, and sends copies of the results as queued signals. The
-// engine's tensors never leave this thread; no LibTorch in this header.
+// engine's tensors never leave this thread; no LibTorch in this header. run_worker.cpp holds the
+// requests and the thread's loop, run_worker_jobs.cpp what the thread does for each request.
 #include <QElapsedTimer>
 #include <QMap>
-#include <QMutex>
 #include <QStringList>
 #include <QThread>
 #include <QVector>
-#include <QWaitCondition>
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 
+#include "common/folder_lock.h"
 #include "common/metrics_log.h"
 #include "config/settings.h"
 #include "widgets/run_snapshot.h"
+#include "workbench/run_folder.h"
 
 namespace distillery {
 class DistillRun;
@@ -51,11 +54,6 @@ enum class WorkerState {
     Busy,             // a sweep or an evaluation between steps
 };
 QString describe(WorkerState s);
-
-// Where the workbench keeps each run's folder, and the experts a setup trains when it names no
-// folder: both under the application's data folder (~/.local/share/Distillery/Distillery).
-QString defaultRunsDir();
-QString defaultExpertsDir(const Settings& s);
 
 class RunWorker : public QThread {
     Q_OBJECT
@@ -127,15 +125,18 @@ private:
 
     void enqueue(Job job);  // with mutex_ held: queue a job, start the thread if needed, wake it
     void execute(const Job& job);
+    // Takes the lock of the folder of `checkpoint` for the run about to use it (throws an Error
+    // naming who holds it, or why the folder cannot take files); lets the previous run's go.
+    void holdRunFolder(const QString& checkpoint);
     bool ensurePrepared(bool train_missing);
     bool loadData(const RunSetup& setup);
     bool trainMissingExperts();
     void createRun();
     void openSavedRun(const QString& path);
     void saveCheckpoint();  // never throws: a failed save is reported and the run goes on
-    // metrics.csv, settings.preset and synthetic.dsyn beside the checkpoint; never throws: a
-    // failure is reported and the previous files stay.
-    void writeRunFiles(const DistillRun& run, const QString& checkpoint);
+    // writeRunFiles() into the checkpoint's folder; never throws: a failure is reported and the
+    // previous files stay.
+    void updateRunFolder(const DistillRun& run, const QString& checkpoint);
     void stepRun();
     void sweep(const QStringList& modes, const QVector<int>& steps);
     void evaluate();
@@ -145,8 +146,11 @@ private:
     void setState(WorkerState s, const QString& text = {});
     bool cancelled() const;  // abort, stop or pause asked for: long jobs stop at their next safe point
 
-    mutable QMutex mutex_;
-    QWaitCondition wake_;
+    // The standard mutex and condition variable, not Qt's: QWaitCondition::wait releases and
+    // retakes its mutex inside the Qt library, where ThreadSanitizer (scripts/tsan.sh) cannot see
+    // it, whereas these go through pthreads, which it follows.
+    mutable std::mutex mutex_;
+    std::condition_variable wake_;
     // Guarded by mutex_.
     QList<Job> jobs_;
     bool abort_ = false, running_ = false, paused_ = false, cancel_ = false;
@@ -163,6 +167,9 @@ private:
     std::shared_ptr<PreparedData> data_;
     QString data_key_;                    // what data_ was loaded from (reloaded when it changes)
     QString experts_dir_;
+    // The current run's folder, held as distillery-cli holds its --out: no other run (a second
+    // workbench, a `distill --resume`) writes it while this one may.
+    std::unique_ptr<FolderLock> folder_lock_;
     Settings run_settings_;               // the settings the current run started from
     qint64 saved_iteration_ = -1;         // the iteration of the last checkpoint written
     std::vector<MetricsLog::Row> eval_rows_;  // the run's evaluations, for its metrics.csv

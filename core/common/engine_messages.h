@@ -28,6 +28,8 @@ inline constexpr const char* kThreshold = ENGINE_MESSAGE("threshold must be posi
 inline constexpr const char* kLrMaxPositive = ENGINE_MESSAGE("lr_max must be positive (auto: {1} x lr_teacher; inf: off)");
 inline constexpr const char* kLrMaxBelowTeacher = ENGINE_MESSAGE("lr_max must not be below lr_teacher");
 inline constexpr const char* kLrMaxNotAboveFloor = ENGINE_MESSAGE("lr_max must be above lr_floor");
+inline constexpr const char* kLrFloorPositive =
+    ENGINE_MESSAGE("lr_floor must be positive or off: a student lr of 0 or below learns nothing, and evaluation refuses it");
 
 // Changes a run cannot take.
 inline constexpr const char* kFixedDuringRun = ENGINE_MESSAGE("{1} cannot change during a run (it shapes the synthetic set); start a new run");

@@ -4,26 +4,21 @@
 #include <filesystem>
 #include <sstream>
 
+#include <nlohmann/json.hpp>
+
 #include "common/numbers.h"
 #include "common/atomic_file.h"
 
 namespace distillery {
 namespace {
 
-bool is_number(const std::string& s) {
-    if (s.empty()) return false;
-    const auto v = parse_double(s);
-    return v && std::isfinite(*v);
-}
-
-std::string json_string(const std::string& s) {
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"' || c == '\\') out += '\\';
-        if (c == '\n') { out += "\\n"; continue; }
-        out += c;
-    }
-    return out + "\"";
+// A value as JSON: integers and finite numbers as numbers, non-finite numbers (a diverged
+// loss) as null, since JSON has no NaN or infinity, and anything else as a string.
+nlohmann::ordered_json json_value(const std::string& v) {
+    if (const auto i = parse_int(v)) return *i;
+    if (const auto x = parse_double(v)) return std::isfinite(*x) ? nlohmann::ordered_json(*x) : nlohmann::ordered_json();
+    if (v == "nan" || v == "-nan" || v == "inf" || v == "-inf") return nullptr;
+    return v;
 }
 
 std::string csv_field(const std::string& s) {
@@ -94,19 +89,15 @@ std::string MetricsLog::csv() const {
 }
 
 std::string MetricsLog::json() const {
-    std::ostringstream out;
-    out << "[\n";
-    for (size_t r = 0; r < rows_.size(); ++r) {
-        out << "  {";
-        const auto row = this->row(r);
-        for (size_t i = 0; i < row.size(); ++i) {
-            const auto& [k, v] = row[i];
-            out << (i ? ", " : "") << json_string(k) << ": " << (is_number(v) ? v : json_string(v));
-        }
-        out << "}" << (r + 1 < rows_.size() ? "," : "") << "\n";
+    auto rows = nlohmann::ordered_json::array();
+    for (std::size_t r = 0; r < rows_.size(); ++r) {
+        nlohmann::ordered_json object = nlohmann::ordered_json::object();
+        for (const auto& [k, v] : row(r)) object[k] = json_value(v);
+        rows.push_back(std::move(object));
     }
-    out << "]\n";
-    return out.str();
+    // Text that is not UTF-8 (a path in another encoding) is written with replacement characters
+    // rather than failing the whole file.
+    return rows.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
 }
 
 void MetricsLog::write(const std::string& path) const {

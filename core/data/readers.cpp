@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
+#include <functional>
+#include <optional>
 #include <fstream>
 
 #include "common/error.h"
@@ -28,23 +30,52 @@ const std::vector<std::string> kDigitClasses = {"0", "1", "2", "3", "4", "5", "6
 const std::vector<std::string> kCifar10Classes = {"airplane", "automobile", "bird",  "cat",  "deer",
                                                   "dog",      "frog",       "horse", "ship", "truck"};
 
+std::uint32_t big_endian_u32(const unsigned char* p);
+
+constexpr std::int64_t kMostGzipExpansion = 1032;  // deflate expands a byte to at most this many
+
+// The size a file's own header declares, from the bytes read so far (nullopt: not known yet).
+using DeclaredSize = std::function<std::optional<std::int64_t>(const std::vector<unsigned char>& so_far)>;
+
 // The whole file, decompressed if it is gzip (zlib reads plain files through the same calls).
-std::vector<unsigned char> read_all(const std::string& path) {
+// A gzip file's inflated size is known only by inflating it, so reading stops as soon as the data
+// outgrows what the format's header declares (`declared_size`, if the format has one) or `most`
+// bytes (`most_reason` says why): a small file that inflates to gigabytes is refused after little
+// more than its header promised, not after filling the memory.
+std::vector<unsigned char> read_all(const std::string& path, const DeclaredSize& declared_size, std::int64_t most,
+                                    const char* most_reason) {
     if (!fs::is_regular_file(path)) throw Error(path + ": no such file");
     gzFile f = gzopen(path.c_str(), "rb");
     if (!f) throw Error(path + ": cannot open");
+    const auto refuse = [&](const std::string& why) {
+        gzclose(f);
+        throw Error(path + ": " + why);
+    };
     std::vector<unsigned char> bytes;
+    std::optional<std::int64_t> declared;
+    std::string limit_reason = most_reason;
     unsigned char buf[1 << 16];
     for (;;) {
         const int n = gzread(f, buf, sizeof buf);
         if (n < 0) {
             int code = 0;
-            const std::string msg = gzerror(f, &code);
-            gzclose(f);
-            throw Error(path + ": corrupt compressed data (" + msg + ")");
+            refuse("corrupt compressed data (" + std::string(gzerror(f, &code)) + ")");
         }
         if (n == 0) break;
         bytes.insert(bytes.end(), buf, buf + n);
+        if (declared_size && !declared && (declared = declared_size(bytes))) {
+            const auto on_disk = static_cast<std::int64_t>(fs::file_size(path));
+            if (*declared / kMostGzipExpansion > on_disk)
+                refuse("truncated: its header declares " + std::to_string(*declared) + " bytes, more than a file of " +
+                       std::to_string(on_disk) + " bytes can hold even compressed");
+            if (*declared < most) {
+                most = *declared;
+                limit_reason = "its header declares";
+            }
+        }
+        if (static_cast<std::int64_t>(bytes.size()) > most)
+            refuse("unexpected bytes beyond the " + std::to_string(most) + " bytes " + limit_reason +
+                   "; the file is damaged or not what it claims to be");
     }
     int code = 0;
     const char* msg = gzerror(f, &code);
@@ -54,6 +85,23 @@ std::vector<unsigned char> read_all(const std::string& path) {
     // error in others; either way the size checks below catch the missing bytes.
     if (!err.empty() && code != Z_BUF_ERROR) throw Error(path + ": corrupt compressed data (" + err + ")");
     return bytes;
+}
+
+// More than any image data set read whole into memory: 2^40 bytes.
+constexpr std::int64_t kMostIdxBytes = std::int64_t(1) << 40;
+
+// An IDX file declares its size in its header: magic, then one 32-bit size per dimension.
+std::optional<std::int64_t> idx_declared_size(const std::vector<unsigned char>& b) {
+    if (b.size() < 4) return std::nullopt;
+    const int dims = b[3];
+    const std::size_t header = 4 + 4 * static_cast<std::size_t>(dims);
+    if (b.size() < header) return std::nullopt;
+    std::int64_t total = 1;
+    for (int i = 0; i < dims; ++i)
+        if (__builtin_mul_overflow(total, static_cast<std::int64_t>(big_endian_u32(&b[4 + 4 * i])), &total))
+            return std::nullopt;  // idx_header refuses such a header; reading stops at the file's end
+    return __builtin_add_overflow(total, static_cast<std::int64_t>(header), &total) ? std::nullopt
+                                                                                      : std::optional<std::int64_t>(total);
 }
 
 std::uint32_t big_endian_u32(const unsigned char* p) {
@@ -105,11 +153,14 @@ void check_labels(const Tensor& labels, std::int64_t num_classes, const std::str
     }
 }
 
+constexpr std::int64_t kMostCifarRecords = 60000;
+
 // Records of `header` label bytes followed by 3x32x32 pixels; `label_byte` picks the label.
 Dataset read_cifar_file(const std::string& path, int header, int label_byte, std::int64_t num_classes,
                         const std::string& name, const std::vector<std::string>& classes) {
-    const auto bytes = read_all(path);
     const std::int64_t record = header + 3 * 32 * 32;
+    // CIFAR's files declare no size; the largest (CIFAR-100's training file) holds 50,000 records.
+    const auto bytes = read_all(path, nullptr, kMostCifarRecords * record, "that the largest CIFAR file holds");
     if (bytes.empty()) throw Error(path + ": empty file");
     if (static_cast<std::int64_t>(bytes.size()) % record != 0)
         throw Error(path + ": size " + std::to_string(bytes.size()) + " is not a whole number of " +
@@ -194,9 +245,9 @@ DataSplit find_named_idx(const std::string& name, const std::vector<std::string>
 
 Dataset read_idx(const std::string& images_path, const std::string& labels_path, const std::string& name,
                  const std::vector<std::string>& classes) {
-    const auto ib = read_all(images_path);
+    const auto ib = read_all(images_path, idx_declared_size, kMostIdxBytes, "that any IDX data set holds");
     const auto idims = idx_header(ib, images_path, 3);
-    const auto lb = read_all(labels_path);
+    const auto lb = read_all(labels_path, idx_declared_size, kMostIdxBytes, "that any IDX data set holds");
     const auto ldims = idx_header(lb, labels_path, 1);
     if (ldims[0] != idims[0])
         throw Error(labels_path + ": holds " + std::to_string(ldims[0]) + " labels but " + images_path + " holds " +

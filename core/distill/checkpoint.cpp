@@ -237,6 +237,9 @@ StepRecord read_step(PayloadReader& r) {
     return s;
 }
 
+// How many step records the writer copies from the run at a time (a few tens of kilobytes).
+constexpr std::size_t kHistoryPiece = 256;
+
 void write_optimizer(PayloadWriter& w, const DistillRunState::Optimizer& o) {
     w.f64(o.lr);
     w.f64(o.momentum);
@@ -277,9 +280,36 @@ DistillConfig config_from(const std::vector<std::pair<std::string, std::string>>
             throw Error(path + ": the saved configuration has an unknown key '" + key + "'");
         s.set(key, value);
     }
-    // Every key is there (keys added in later versions take their defaults), so the method's
-    // defaults that from_settings starts from are all overridden.
+    // The writer saves every key; one missing would silently take a default that the run never had.
+    for (const auto& key : known)
+        if (!s.has(key)) throw Error(path + ": the saved configuration lacks '" + key + "'");
     return DistillConfig::from_settings(s, dataset);
+}
+
+// Values that pass the checksum but that no run can have reached: a crafted or damaged state
+// would otherwise trip the run's guard at every resume, which blames the hyperparameters.
+void check_saved_values(const DistillRunState& s, const std::string& path) {
+    const auto refuse = [&](const std::string& what) { throw Error(path + ": the saved run is not valid: " + what); };
+    const auto check_finite = [&](const at::Tensor& t, const char* what) {
+        if (t.defined() && t.is_floating_point() && !torch::isfinite(t).all().item<bool>())
+            refuse("NaN or Inf in " + std::string(what));
+    };
+    check_finite(s.images, "the synthetic images");
+    check_finite(s.label_logits, "the label logits");
+    check_finite(s.teacher_targets, "the teacher's soft labels");
+    check_finite(s.lr_tensor, "the learned lr");
+    if (!(s.lr > 0) || !std::isfinite(s.lr)) refuse("the learned lr is " + format_double(s.lr) + ", not a positive number");
+    if (s.lr_tensor.defined() && s.lr_tensor.numel() == 1 && s.lr_tensor.item<double>() != s.lr)
+        refuse("the learned lr is saved as " + format_double(s.lr) + " and as " + format_double(s.lr_tensor.item<double>()));
+    const std::pair<const DistillRunState::Optimizer*, const char*> optimizers[] = {
+        {&s.images_opt, "the images' optimiser"}, {&s.lr_opt, "the lr's optimiser"}, {&s.labels_opt, "the labels' optimiser"}};
+    for (const auto& [o, what] : optimizers) {
+        if (!(o->lr >= 0) || !std::isfinite(o->lr) || !(o->momentum >= 0 && o->momentum < 1) ||
+            !(o->weight_decay >= 0) || !std::isfinite(o->weight_decay))
+            refuse(std::string(what) + " has lr " + format_double(o->lr) + ", momentum " + format_double(o->momentum) +
+                   ", weight decay " + format_double(o->weight_decay));
+        check_finite(o->buffer, (std::string(what) + "'s momentum buffer").c_str());
+    }
 }
 
 Checkpoint read_checkpoint(const std::string& path) {
@@ -358,6 +388,7 @@ Checkpoint read_checkpoint(const std::string& path) {
         throw Error(path + ": the checkpoint's header and data disagree about the iteration");
     c.info.iteration = s.iteration;
     s.config = config_from(config, c.info.dataset, path);
+    check_saved_values(s, path);
     return c;
 }
 
@@ -373,7 +404,9 @@ void test_delay_before_rename() {
 
 void save_checkpoint(const DistillRun& run, const std::string& settings_text, const std::string& experts_dir,
                      const std::string& path) {
-    // The history is read from the run as it is written, not copied: it grows with every step.
+    // The history is copied a piece at a time as it is written: a whole copy would be as large as
+    // the history, and the run's lock is never held while the file is written, so an edit from
+    // the UI thread (set(), the getters) never waits for the disk.
     const DistillRunState s = run.export_state(false);
     const std::size_t steps = run.history_size();
     const auto write_payload = [&](PayloadWriter& w) {
@@ -398,11 +431,12 @@ void save_checkpoint(const DistillRun& run, const std::string& settings_text, co
             w.text(ch.new_value);
         }
         w.count(steps);
-        std::size_t written = 0;
-        run.visit_history([&](const StepRecord& r) {
-            if (written++ < steps) write_step(w, r);
-        });
-        if (written < steps) throw Error("checkpoint: the run's history shrank while it was saved");
+        for (std::size_t first = 0; first < steps; first += kHistoryPiece) {
+            const std::size_t wanted = std::min(kHistoryPiece, steps - first);
+            const auto piece = run.history_range(first, wanted);
+            if (piece.size() < wanted) throw Error("checkpoint: the run's history shrank while it was saved");
+            for (const auto& r : piece) write_step(w, r);
+        }
         w.i64(s.iteration);
         w.text(s.rng);
         w.i64(s.experts);

@@ -244,6 +244,8 @@ std::string DistillConfig::validate() const {
     if (!(threshold > 0)) return message(engine_messages::kThreshold);
     if (std::isnan(lr_floor) || lr_floor == std::numeric_limits<double>::infinity())
         return message(engine_messages::kNotANumber, {"lr_floor", format_double(lr_floor)});
+    if (lr_floor != -std::numeric_limits<double>::infinity() && !(lr_floor > 0))
+        return message(engine_messages::kLrFloorPositive);
     if (!(lr_max >= 0))
         return message(engine_messages::kLrMaxPositive, {format_double(kAutoLrMaxFactor)});
     if (lr_limit() < lr_teacher) return message(engine_messages::kLrMaxBelowTeacher);

@@ -340,7 +340,8 @@ StepRecord DistillRun::step() {
                       number_text(cfg.lr_lr) + ")";
             else if (lr < 0)
                 why = "the learned lr went negative (" + number_text(lr) + " after " + number_text(lr_) +
-                      "); lower lr_lr (now " + number_text(cfg.lr_lr) + ") or set lr_floor, e.g. lr_floor=0";
+                      "); lower lr_lr (now " + number_text(cfg.lr_lr) + ") or hold it above a floor, e.g. lr_floor=" +
+                      number_text(cfg.lr_teacher / 10);
             else if (lr > cfg.lr_limit())
                 why = "the learned lr ran away to " + number_text(lr) + ", above lr_max " + number_text(cfg.lr_limit()) +
                       (cfg.lr_max == 0 ? " (auto: " + number_text(DistillConfig::kAutoLrMaxFactor) + " x lr_teacher)" : "") +
@@ -453,9 +454,22 @@ std::size_t DistillRun::history_size() const {
     return history_.size();
 }
 
-void DistillRun::visit_history(const std::function<void(const StepRecord&)>& visit) const {
+std::vector<StepRecord> DistillRun::history_range(std::size_t first, std::size_t count) const {
     std::lock_guard<std::mutex> lock(state_mutex_);
-    for (const auto& record : history_) visit(record);
+    if (first >= history_.size()) return {};
+    const auto begin = history_.begin() + static_cast<std::ptrdiff_t>(first);
+    const auto end = begin + static_cast<std::ptrdiff_t>(std::min(count, history_.size() - first));
+    return {begin, end};
+}
+
+ExpertsInfo DistillRun::experts_info() const {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    ExpertsInfo info;
+    info.count = experts_.count();
+    info.checkpoints = experts_.checkpoints();
+    info.order = experts_.order();
+    info.position = static_cast<std::int64_t>(experts_.position());
+    return info;
 }
 
 std::vector<ChangeRecord> DistillRun::changes() const {

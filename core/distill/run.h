@@ -3,7 +3,6 @@
 
 #include <cstdint>
 #include <deque>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -57,6 +56,14 @@ struct MemoryMeasurement {
 };
 
 struct MatchProblem;
+
+// What the run knows of its experts, copied under the run's lock: step() advances the order.
+struct ExpertsInfo {
+    std::int64_t count = 0;        // how many experts the run matches
+    std::int64_t checkpoints = 0;  // the fewest checkpoints among them
+    std::vector<std::int64_t> order;  // the shuffled order being consumed (empty before the first step)
+    std::int64_t position = 0;        // the next expert's place in `order`
+};
 
 // A hyperparameter change and the iteration it took effect at.
 struct ChangeRecord {
@@ -124,13 +131,15 @@ public:
     DistillConfig config() const;
     std::vector<StepRecord> history() const;
     std::size_t history_size() const;
-    // Calls `visit` with each record of the history in order, without copying it (it grows with
-    // every step). Holds the run's lock: `visit` must not call the run.
-    void visit_history(const std::function<void(const StepRecord&)>& visit) const;
+    // Copies of the records [first, first + count), fewer where the history ends sooner. The
+    // history only grows and a record never changes once added, so a reader that copies it a
+    // piece at a time sees the same records as one copy would, without a second whole copy in
+    // memory and without holding the lock while it uses them.
+    std::vector<StepRecord> history_range(std::size_t first, std::size_t count) const;
     std::vector<ChangeRecord> changes() const;
     // A consistent copy of everything the run needs to continue, as between two steps. Safe from
     // any thread. The checkpoint writer, on the run's own thread, leaves the history out and
-    // reads it with visit_history().
+    // copies it piece by piece with history_range().
     DistillRunState export_state(bool include_history = true) const;
 
     // Copies of the current state (CPU tensors).
@@ -142,7 +151,9 @@ public:
     const std::string& memory_kind() const { return memory_.kind(); }  // what peak_bytes counts
     const ConvNet& net() const { return net_; }
     const PreparedData& data() const { return *data_; }
-    const ExpertSampler& experts() const { return experts_; }
+    ExpertsInfo experts_info() const;
+    // One expert's trajectory file; the files never change after the run is made.
+    const TrajectoryFile& expert(std::int64_t i) const { return experts_.expert(i); }
 
     // Evaluates the current synthetic set (learned lr, its labels) with the protocol of spec 6.
     EvalResult evaluate(const EvalConfig& cfg, const ProgressFn& progress = nullptr) const;
@@ -168,6 +179,7 @@ private:
 
     std::shared_ptr<const PreparedData> data_;
     ConvNet net_;
+    // Its trajectory files are fixed; its order, which step() advances, is guarded by state_mutex_.
     ExpertSampler experts_;
     mutable std::mutex state_mutex_;  // guards everything below that step() writes
     DistillConfig config_;

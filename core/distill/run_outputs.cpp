@@ -58,6 +58,7 @@ void write_synthetic_and_settings(const DistillRun& run, const std::string& sett
                 {"gradient_mode", to_string(cfg.mode)},
                 {"label_mode", to_string(cfg.labels)},
                 {"ipc", std::to_string(cfg.ipc)},
+                {"classes", std::to_string(data.num_classes())},
                 {"iteration", std::to_string(run.iteration())}};
     const std::filesystem::path dir(folder);
     save_synthetic_set((dir / kSyntheticName).string(), set);

@@ -28,6 +28,31 @@ std::int64_t count_of(const std::map<std::string, std::string>& h, const std::st
 
 }  // namespace
 
+void check_synthetic_labels(const at::Tensor& labels, std::int64_t classes, const std::string& where) {
+    if (labels.numel() == 0) return;
+    if (labels.dim() == 1) {
+        const auto low = labels.min().item<std::int64_t>(), high = labels.max().item<std::int64_t>();
+        if (low < 0) throw Error(where + ": a label is a negative class index (" + std::to_string(low) + ")");
+        if (classes > 0 && high >= classes)
+            throw Error(where + ": label " + std::to_string(high) + " is out of range: the data set has " +
+                        std::to_string(classes) + " classes (0.." + std::to_string(classes - 1) + ")");
+        return;
+    }
+    if (classes > 0 && labels.size(1) != classes)
+        throw Error(where + ": the soft labels are over " + std::to_string(labels.size(1)) + " classes; the data set has " +
+                    std::to_string(classes));
+    if (!torch::isfinite(labels).all().item<bool>()) throw Error(where + ": soft labels contain NaN or Inf");
+    const auto low = labels.min().item<double>();
+    const auto sums = labels.to(torch::kFloat64).sum(1);
+    const auto worst = (sums - 1.0).abs().argmax().item<std::int64_t>();
+    const double sum = sums[worst].item<double>();
+    if (low < 0 || std::abs(sum - 1.0) > 1e-3)
+        throw Error(where + ": soft labels must be probabilities, but " +
+                    (low < 0 ? "one is negative (" + format_double(low) + ")"
+                             : "row " + std::to_string(worst) + " sums to " + format_double(sum)) +
+                    " (apply torch.softmax(labels, 1) to logits before saving)");
+}
+
 void save_synthetic_set(const std::string& path, const SyntheticSet& set) {
     if (set.images.dim() != 4) throw Error(path + ": images must be [N, C, H, W]");
     const bool soft = set.labels.dim() == 2;
@@ -89,8 +114,7 @@ SyntheticSet load_synthetic_set(const std::string& path) {
     if (!lr || !std::isfinite(*lr)) throw Error(path + ": synthetic-set header has no valid 'lr'");
     set.lr = *lr;
     if (!torch::isfinite(set.images).all().item<bool>()) throw Error(path + ": images contain NaN or Inf");
-    if (soft && !torch::isfinite(set.labels).all().item<bool>()) throw Error(path + ": soft labels contain NaN or Inf");
-    if (!soft && set.labels.lt(0).any().item<bool>()) throw Error(path + ": a label is a negative class index");
+    check_synthetic_labels(set.labels, set.info.count("classes") ? count_of(set.info, "classes", path) : 0, path);
     return set;
 }
 

@@ -14,17 +14,9 @@ namespace distillery {
 
 EvalConfig EvalConfig::from_settings(const Settings& s, const std::string& dataset_name) {
     EvalConfig c;
-    c.networks = s.integer("num_eval", c.networks);
-    c.epochs = s.integer("epoch_eval_train", c.epochs);
-    c.batch = s.integer("batch_train", c.batch);
-    c.dsa_strategy = s.text("dsa_strategy", Dsa::default_strategy(dataset_name));
-    c.net_width = s.integer("net_width", c.net_width);
-    c.net_depth = s.integer("net_depth", c.net_depth);
-    c.seed = static_cast<std::uint64_t>(s.integer("seed", 0));
-    if (c.networks <= 0) throw Error(s.source() + ": num_eval must be positive");
-    if (c.epochs < 0) throw Error(s.source() + ": epoch_eval_train must not be negative");
-    if (c.batch <= 0) throw Error(s.source() + ": batch_train must be positive");
-    Dsa check(c.dsa_strategy);
+    c.read(s, dataset_name);
+    c.networks = bounded_integer(s, "num_eval", c.networks, 1, 1000);
+    c.epochs = bounded_integer(s, "epoch_eval_train", c.epochs, 0, 1000000);
     return c;
 }
 
@@ -39,8 +31,15 @@ EvalResult evaluate_set(const PreparedData& data, const Tensor& images, const Te
     if (!(lr > 0) || !std::isfinite(lr)) throw Error("evaluation needs a positive learning rate, got " + std::to_string(lr));
     if (images.dim() != 4 || images.size(0) == 0) throw Error("evaluation needs a non-empty image set [N, C, H, W]");
     if (targets.size(0) != images.size(0)) throw Error("evaluation: images and labels differ in number");
-    const ConvNetSpec spec = convnet_for(data, cfg.net_width, cfg.net_depth);
-    const ConvNet net(spec);
+    // LibTorch's loss would stop on these with a stack trace ("Target 10 is out of bounds").
+    const auto classes = data.num_classes();
+    if (targets.dim() == 1 && (targets.min().item<std::int64_t>() < 0 || targets.max().item<std::int64_t>() >= classes))
+        throw Error("evaluation: a label lies outside the " + std::to_string(classes) + " classes of " + data.name + " (0.." +
+                    std::to_string(classes - 1) + ")");
+    if (targets.dim() == 2 && targets.size(1) != classes)
+        throw Error("evaluation: the soft labels are over " + std::to_string(targets.size(1)) + " classes, " + data.name +
+                    " has " + std::to_string(classes));
+    const ConvNet net(cfg.net_for(data));
     const Dsa dsa(cfg.dsa_strategy);
     const auto x = images.detach().to(data.train_x.device());
     const auto y = targets.detach().to(data.train_x.device());

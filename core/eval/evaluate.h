@@ -10,24 +10,23 @@
 #include "config/settings.h"
 #include "data/transform.h"
 #include "nn/convnet.h"
+#include "train/training_recipe.h"
 
 namespace distillery {
 
 // The evaluation protocol of spec 6: fresh networks trained on a (synthetic) set with SGD
 // (momentum 0.9, weight decay 5e-4) at the given lr, `epochs`+1 passes as the reference runs, the lr
 // x0.1 after pass epochs/2+1 with a fresh optimiser, DSA on training batches, then test accuracy.
-struct EvalConfig {
+struct EvalConfig : TrainingRecipe {
     std::int64_t networks = 5;   // num_eval
     std::int64_t epochs = 1000;  // epoch_eval_train
-    std::int64_t batch = 256;    // batch_train
-    double momentum = 0.9;
-    double weight_decay = 5e-4;
-    std::string dsa_strategy = "color_crop_cutout_flip_scale_rotate";
-    std::int64_t net_width = 128;
-    std::int64_t net_depth = 3;
-    std::uint64_t seed = 0;
 
-    // Keys: num_eval, epoch_eval_train, batch_train, dsa_strategy, net_width, net_depth, seed.
+    EvalConfig() {
+        momentum = 0.9;
+        weight_decay = 5e-4;
+    }
+
+    // Keys: num_eval, epoch_eval_train and the recipe's (TrainingRecipe::read).
     static EvalConfig from_settings(const Settings& s, const std::string& dataset_name);
 };
 

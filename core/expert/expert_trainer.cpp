@@ -4,6 +4,7 @@
 
 #include <cctype>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -76,36 +77,28 @@ std::string default_experts_dir(const Settings& s) {
 
 ExpertConfig ExpertConfig::from_settings(const Settings& s, const std::string& dataset_name) {
     ExpertConfig c;
-    c.num_experts = s.integer("num_experts", c.num_experts);
-    c.train_epochs = s.integer("train_epochs", c.train_epochs);
-    c.batch = s.integer("batch_train", c.batch);
+    c.read(s, dataset_name);
+    c.num_experts = bounded_integer(s, "num_experts", c.num_experts, 1, 100000);
+    c.train_epochs = bounded_integer(s, "train_epochs", c.train_epochs, 1, 100000);
     c.lr = s.number("lr_teacher", c.lr);
     c.momentum = s.number("mom", c.momentum);
     c.weight_decay = s.number("l2", c.weight_decay);
-    c.dsa_strategy = s.text("dsa_strategy", Dsa::default_strategy(dataset_name));
-    c.net_width = s.integer("net_width", c.net_width);
-    c.net_depth = s.integer("net_depth", c.net_depth);
-    c.seed = static_cast<std::uint64_t>(s.integer("seed", 0));
-    if (c.num_experts <= 0) throw Error(s.source() + ": num_experts must be positive");
-    if (c.train_epochs <= 0) throw Error(s.source() + ": train_epochs must be positive");
-    if (c.batch <= 0) throw Error(s.source() + ": batch_train must be positive");
-    if (!(c.lr > 0)) throw Error(s.source() + ": lr_teacher must be positive");
-    if (c.momentum < 0 || c.momentum >= 1) throw Error(s.source() + ": mom must be in [0, 1)");
-    if (c.weight_decay < 0) throw Error(s.source() + ": l2 must not be negative");
-    Dsa check(c.dsa_strategy);  // throws for an unknown family
+    // Written so that nan fails each test too.
+    if (!(c.lr > 0 && std::isfinite(c.lr)))
+        throw Error(s.source() + ": lr_teacher must be a positive finite number, not " + format_number(c.lr));
+    if (!(c.momentum >= 0 && c.momentum < 1))
+        throw Error(s.source() + ": mom must lie in [0, 1), not " + format_number(c.momentum));
+    if (!(c.weight_decay >= 0 && std::isfinite(c.weight_decay)))
+        throw Error(s.source() + ": l2 must be a finite number >= 0, not " + format_number(c.weight_decay));
     return c;
-}
-
-ConvNetSpec ExpertConfig::net_for(const PreparedData& data) const {
-    return convnet_for(data, net_width, net_depth);
 }
 
 ExpertReport generate_experts(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir,
                               const ProgressFn& progress, const std::function<void(const ExpertEpoch&)>& on_epoch) {
+    const ConvNet net(cfg.net_for(data));
     std::error_code ec;
     fs::create_directories(dir, ec);
     if (!fs::is_directory(dir)) throw Error(dir + ": cannot create the experts folder (" + ec.message() + ")");
-    const ConvNet net(cfg.net_for(data));
     const Dsa dsa(cfg.dsa_strategy);
     ExpertStore store(dir);
     ExpertReport report;

@@ -8,27 +8,19 @@
 #include "config/settings.h"
 #include "data/transform.h"
 #include "nn/convnet.h"
+#include "train/training_recipe.h"
 
 namespace distillery {
 
 // How experts are trained (spec 3.1, MTT's buffer.py): plain SGD at a constant lr, DSA on every
 // batch, theta saved after every epoch.
-struct ExpertConfig {
+struct ExpertConfig : TrainingRecipe {
     std::int64_t num_experts = 100;
     std::int64_t train_epochs = 50;
-    std::int64_t batch = 256;
     double lr = 0.01;
-    double momentum = 0.0;
-    double weight_decay = 0.0;
-    std::string dsa_strategy = "color_crop_cutout_flip_scale_rotate";
-    std::int64_t net_width = 128;
-    std::int64_t net_depth = 3;
-    std::uint64_t seed = 0;
 
-    // Keys: num_experts, train_epochs, batch_train, lr_teacher, mom, l2, dsa_strategy, net_width,
-    // net_depth, seed. A missing dsa_strategy takes the data set's default.
+    // Keys: num_experts, train_epochs, lr_teacher, mom, l2 and the recipe's (TrainingRecipe::read).
     static ExpertConfig from_settings(const Settings& s, const std::string& dataset_name);
-    ConvNetSpec net_for(const PreparedData& data) const;
 };
 
 struct ExpertEpoch {

@@ -2,6 +2,7 @@
 
 #include <torch/torch.h>
 
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -19,6 +20,9 @@ namespace distillery {
 namespace {
 
 constexpr char kMagic[8] = {'D', 'S', 'T', 'T', 'R', 'A', 'J', '1'};
+
+// No trained ConvNet's parameter comes near this; a value beyond it is damage, not training.
+constexpr float kLargestParameter = 1e6f;
 
 std::int64_t parse_count(const std::string& path, const std::map<std::string, std::string>& h, const std::string& key) {
     const auto it = h.find(key);
@@ -70,6 +74,11 @@ TrajectoryFile TrajectoryFile::open(const std::string& path) {
         throw Error(path + ": " + (have < want ? "truncated" : "has trailing bytes") + ": expected " +
                     std::to_string(want) + " bytes for " + std::to_string(t.checkpoints_) + " checkpoints of " +
                     std::to_string(t.params_) + " parameters, found " + std::to_string(have));
+    // An expert trained for E epochs holds E + 1 checkpoints (the initialisation first).
+    const auto epochs = t.header_.find("train_epochs");
+    if (epochs != t.header_.end() && parse_int(epochs->second) != t.checkpoints_ - 1)
+        throw Error(path + ": the header says train_epochs = " + epochs->second + ", but the file holds " +
+                    std::to_string(t.checkpoints_) + " checkpoints (" + std::to_string(t.checkpoints_ - 1) + " epochs)");
     return t;
 }
 
@@ -87,6 +96,16 @@ Tensor TrajectoryFile::checkpoint(std::int64_t epoch) const {
     auto t = torch::empty({params_}, torch::kFloat32);
     in.read(reinterpret_cast<char*>(t.data_ptr<float>()), static_cast<std::streamsize>(params_ * 4));
     if (!in) throw Error(path_ + ": cannot read checkpoint " + std::to_string(epoch));
+    // A damaged expert would otherwise surface as a non-finite matching loss, which the run's
+    // guard blames on the learning rates.
+    const auto largest = t.abs().max().item<float>();
+    if (!std::isfinite(largest))
+        throw Error(path_ + ": checkpoint " + std::to_string(epoch) + " holds NaN or Inf: the expert file is damaged; "
+                    "delete it and run `distillery-cli experts` to train it again");
+    if (largest > kLargestParameter)
+        throw Error(path_ + ": checkpoint " + std::to_string(epoch) + " holds a parameter of " + format_double(largest, 3) +
+                    ", far beyond any trained network's (at most " + format_double(kLargestParameter) +
+                    "): the expert file is damaged; delete it and run `distillery-cli experts` to train it again");
     return t;
 }
 

@@ -112,18 +112,10 @@ SyntheticSet read_synthetic_set_pt(const std::string& images_path, const std::st
                         " images");
         if (is_integral(type) && t.sizes.size() == 1) {
             set.labels = f.tensor(t).to(torch::kInt64);
-            if (set.labels.min().item<std::int64_t>() < 0) throw Error(labels_path + ": a class index is negative");
+            check_synthetic_labels(set.labels, 0, labels_path);
         } else if (pt::is_floating(type) && t.sizes.size() == 2 && t.sizes[1] > 0) {
             set.labels = f.tensor(t).to(torch::kFloat32);
-            if (!torch::isfinite(set.labels).all().item<bool>()) throw Error(labels_path + ": the labels contain NaN or Inf");
-            const auto sums = set.labels.to(torch::kFloat64).sum(1);
-            const auto off = (sums - 1.0).abs();
-            const auto worst = off.argmax().item<std::int64_t>();
-            if (set.labels.min().item<float>() < 0 || off[worst].item<double>() > 1e-3)
-                throw Error(labels_path + ": soft labels must be probabilities, but row " + std::to_string(worst) +
-                            " sums to " + std::to_string(sums[worst].item<double>()) +
-                            (set.labels.min().item<float>() < 0 ? " and some are negative" : "") +
-                            " (apply torch.softmax(labels, 1) before saving logits)");
+            check_synthetic_labels(set.labels, 0, labels_path);
         } else if (pt::is_floating(type) && t.sizes.size() == 1) {
             throw Error(labels_path + ": the labels are a 1-D " + std::string(pt::dtype_name(type)) +
                         " tensor; class indices must be integers (labels.long())");

@@ -1,0 +1,31 @@
+#include "expert/expert_fit.h"
+
+#include "common/error.h"
+#include "common/numbers.h"
+#include "expert/trajectory.h"
+
+namespace distillery {
+
+void check_experts_fit(const std::string& dir, const PreparedData& data, const ExpertConfig& cfg) {
+    const ExpertStore store(dir);
+    const std::string net = cfg.net_for(data).describe();
+    for (const auto index : store.complete()) {
+        const auto expert = store.open(index);
+        const auto refuse = [&](const std::string& what, const std::string& have, const std::string& want) {
+            throw Error(expert.path() + ": this expert was trained " + what + " " + have + ", but the settings ask for " +
+                        want + "; choose the experts folder of these settings (leave out --experts) or change the settings");
+        };
+        const auto dataset = expert.value("dataset");
+        if (!dataset.empty() && dataset != data.name) refuse("on", dataset, data.name);
+        const auto transform = expert.value("transform");
+        if (!transform.empty() && transform != data.transform.describe())
+            refuse("on", transform + " data", data.transform.describe() + " data (zca)");
+        const auto expert_net = expert.value("net");
+        if (expert_net != net) refuse("as", expert_net.empty() ? "an unnamed network" : expert_net, net + " (net_width, net_depth)");
+        const auto epochs = expert.checkpoints() - 1;
+        if (epochs < cfg.train_epochs)
+            refuse("for", std::to_string(epochs) + " epochs", "train_epochs = " + std::to_string(cfg.train_epochs));
+    }
+}
+
+}  // namespace distillery
