@@ -11,8 +11,10 @@
 #include "config/settings.h"
 #include "data/transform.h"
 #include "eval/evaluate.h"
+#include "expert/expert_fit.h"
 #include "expert/expert_trainer.h"
 #include "expert/trajectory.h"
+#include "train/gsam.h"
 #include "train/training.h"
 #include "test_support.h"
 #include "tiny_fixtures.h"
@@ -337,6 +339,117 @@ private Q_SLOTS:
         QCOMPARE(paper.train_epochs, std::int64_t(50));
         QCOMPARE(paper.net_width, std::int64_t(128));
         QCOMPARE(paper.lr, 0.01);
+    }
+
+    // One GSAM step (spec 3.3) against its formulas written out in float64 on a tiny network: the
+    // adaptive perturbation, the gradient there, the component of g orthogonal to it, the update.
+    void gsamStepMatchesItsFormulas() {
+        const ConvNet net(fixtures::convnet_spec(1, 8, 8, 3, 4, 1));
+        Rng rng(5);
+        const auto w = net.initial_parameters(rng).to(torch::kFloat64);
+        torch::manual_seed(2);
+        const auto x = torch::randn({6, 1, 8, 8}, torch::kFloat64);
+        const auto y = torch::tensor({0, 1, 2, 0, 1, 2}, torch::kInt64);
+        const auto gradient_at = [&](const Tensor& at) {
+            const auto leaf = at.detach().requires_grad_(true);
+            return torch::autograd::grad({classification_loss(net.forward(x, leaf), y)}, {leaf})[0];
+        };
+        const Gsam gsam{0.05, 0.3, true};
+        const auto g = gradient_at(w);
+        // By hand: every sum and norm accumulated in double over the entries.
+        const auto gv = g.contiguous(), wv = w.contiguous();
+        const auto* gp = gv.data_ptr<double>();
+        const auto* wp = wv.data_ptr<double>();
+        const auto n = g.numel();
+        double weighted = 0;
+        for (std::int64_t i = 0; i < n; ++i) weighted += (std::abs(wp[i]) * gp[i]) * (std::abs(wp[i]) * gp[i]);
+        const double s = gsam.rho / (std::sqrt(weighted) + 1e-12);
+        auto perturbed = w.clone();
+        auto* pp = perturbed.data_ptr<double>();
+        for (std::int64_t i = 0; i < n; ++i) pp[i] += s * gp[i] * wp[i] * wp[i];
+        const auto g2 = gradient_at(perturbed).contiguous();
+        const auto* qp = g2.data_ptr<double>();
+        double gg = 0, qq = 0, gq = 0;
+        for (std::int64_t i = 0; i < n; ++i) {
+            gg += gp[i] * gp[i];
+            qq += qp[i] * qp[i];
+            gq += gp[i] * qp[i];
+        }
+        const double cosine = gq / (std::sqrt(qq) * std::sqrt(gg) + 1e-12);
+        auto expected = torch::empty_like(g);
+        auto* ep = expected.data_ptr<double>();
+        for (std::int64_t i = 0; i < n; ++i) {
+            const double orthogonal = gp[i] - cosine * std::sqrt(gg) * qp[i] / (std::sqrt(qq) + 1e-12);
+            ep[i] = qp[i] - gsam.alpha * orthogonal;
+        }
+        const auto got = gsam.gradient(w, g, gradient_at);
+        QVERIFY2(torch::allclose(got, expected, 1e-12, 1e-15), "GSAM's gradient differs from the formulas");
+        QVERIFY(!torch::allclose(got, g, 1e-6, 0));  // and it is not plain SGD's
+
+        // The training step: one batch of all six, no augmentation, SGD at lr 0.1 on ĝ.
+        auto theta = w.clone();
+        FlatSgd sgd(0.1);
+        Rng order(1);
+        train_epoch(net, theta, x, y, 6, sgd, Dsa("none"), order, &gsam);
+        QVERIFY(torch::allclose(theta, w - 0.1 * expected, 1e-10, 1e-13));
+
+        // Non-adaptive: e = s·g with s = rho / ‖g‖.
+        const Gsam plain{0.05, 0.3, false};
+        const auto plain_perturbed = w + (0.05 / (std::sqrt(gg) + 1e-12)) * g;
+        const auto q = gradient_at(plain_perturbed);
+        const double c = (g * q).sum().item<double>() / (q.norm().item<double>() * std::sqrt(gg) + 1e-12);
+        const auto plain_expected = q - 0.3 * (g - c * std::sqrt(gg) * q / (q.norm().item<double>() + 1e-12));
+        QVERIFY(torch::allclose(plain.gradient(w, g, gradient_at), plain_expected, 1e-12, 1e-15));
+    }
+
+    // With rho = 0 and alpha = 0 a GSAM step is an SGD step, bit for bit, DSA included.
+    void gsamWithoutPerturbationIsSgd() {
+        const ConvNet net(fixtures::convnet_spec(1, 8, 8, 3, 4, 1));
+        Rng init(5);
+        const auto w = net.initial_parameters(init);
+        torch::manual_seed(3);
+        const auto x = torch::randn({20, 1, 8, 8});
+        const auto y = torch::arange(20, torch::kInt64) % 3;
+        const Dsa dsa("color_crop_cutout_flip_scale_rotate");
+        auto sgd_theta = w.clone(), gsam_theta = w.clone();
+        FlatSgd a(0.05), b(0.05);
+        Rng ra(9), rb(9);
+        const Gsam none{0.0, 0.0, true};
+        train_epoch(net, sgd_theta, x, y, 8, a, dsa, ra);
+        train_epoch(net, gsam_theta, x, y, 8, b, dsa, rb, &none);
+        QVERIFY(sgd_theta.equal(gsam_theta));
+    }
+
+    // GSAM experts record how they were trained; a folder refuses to mix them with SGD experts,
+    // and a run refuses experts of the other kind.
+    void gsamExpertsAreAKindOfTheirOwn() {
+        const auto data = fixtures::random_data("random", 1, 8, 3, 30, 12);
+        auto sgd = fixtures::expert_config(1, 2, 10, 4, 1);
+        auto gsam = sgd;
+        gsam.optimizer = "gsam";
+        gsam.num_experts = 2;
+        const auto folder = dir("gsam-experts");
+        generate_experts(*data, gsam, folder);
+        const auto first = ExpertStore(folder).open(0);
+        QCOMPARE(first.value("expert_optimizer"), std::string("gsam"));
+        QCOMPARE(first.value("gsam_rho"), std::string("0.01"));
+        QCOMPARE(first.value("gsam_alpha"), std::string("0.3"));
+        QCOMPARE(first.value("gsam_adaptive"), std::string("true"));
+        sgd.num_experts = 3;
+        expect_error([&] { generate_experts(*data, sgd, folder); },
+                     {"expert_0000.dtraj", "expert_optimizer = 'gsam'", "ask for 'sgd'"});
+        expect_error([&] { check_experts_fit(folder, *data, sgd); },
+                     {"expert_0000.dtraj", "trained with gsam", "expert_optimizer = sgd"});
+        check_experts_fit(folder, *data, gsam);
+        // Settings: the key, its values, and the default folder of GSAM experts apart from SGD's.
+        Settings s = Settings::parse("expert_optimizer = gsam\ngsam_rho = 0.02\n", "test");
+        const auto cfg = ExpertConfig::from_settings(s, "fashion-mnist");
+        QVERIFY(cfg.uses_gsam());
+        QCOMPARE(cfg.gsam.rho, 0.02);
+        QVERIFY(default_experts_dir(s) != default_experts_dir(Settings()));
+        s.set("expert_optimizer", "adam");
+        expect_error([&] { ExpertConfig::from_settings(s, "fashion-mnist"); }, {"expert_optimizer must be sgd or gsam"});
+        QCOMPARE(load_preset("datm-cifar10-ipc10").text("expert_optimizer"), std::string("gsam"));
     }
 };
 

@@ -39,8 +39,6 @@ constexpr int kExitGuard = 4;
 // Set by SIGINT/SIGTERM; long jobs stop at their next safe point and keep what they finished.
 extern volatile std::sig_atomic_t g_interrupted;
 
-// Refuses a --set KEY=VALUE whose key no part of a run knows, naming the nearest known key.
-void check_set_key(const std::string& assignment);
 // --experts, or else default_experts_dir(s).
 std::string experts_dir_for(const Settings& s, const Options& o);
 PreparedData load_data(const Settings& s, const Options& o);

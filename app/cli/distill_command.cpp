@@ -15,6 +15,7 @@
 #include "distill/checkpoint.h"
 #include "distill/run.h"
 #include "distill/run_outputs.h"
+#include "distill/run_settings.h"
 #include "expert/expert_fit.h"
 #include "expert/expert_trainer.h"
 #include "expert/trajectory.h"

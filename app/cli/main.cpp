@@ -140,16 +140,6 @@ namespace distillery::cli {
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
-void check_set_key(const std::string& assignment) {
-    Settings one;
-    one.assign(assignment);
-    const auto& key = one.keys().front();
-    const auto& known = known_setting_keys();
-    if (std::find(known.begin(), known.end(), key) == known.end())
-        throw Error("--set " + assignment + ": unknown setting '" + key + "'; did you mean '" + nearest_setting_key(key) +
-                    "'? (`distillery-cli presets quick` shows the keys)");
-}
-
 std::string experts_dir_for(const Settings& s, const Options& o) {
     return o.experts_dir.empty() ? default_experts_dir(s) : o.experts_dir;
 }

@@ -25,7 +25,10 @@ std::string ss(const QString& s) { return s.toStdString(); }
 
 Settings RunSetup::settings() const {
     Settings s = settings_text.isEmpty() ? load_preset(ss(preset)) : Settings::parse(ss(settings_text), "the saved run");
-    for (const auto& a : overrides) s.assign(ss(a));
+    for (const auto& a : overrides) {
+        check_set_key(ss(a));  // named as the --set it came from, not as the preset's
+        s.assign(ss(a));
+    }
     validate_run_settings(s);  // a misspelt key or a bad value, before any work
     return s;
 }

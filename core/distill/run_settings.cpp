@@ -16,7 +16,8 @@ namespace {
 // evaluation's training (ExpertConfig, EvalConfig), and a preset's starting point.
 const char* const kOtherKeys[] = {"dataset",     "zca",         "train_per_class", "num_experts",  "train_epochs",
                                   "batch_train", "mom",         "l2",              "net_width",    "net_depth",
-                                  "num_eval",    "epoch_eval_train", "include"};
+                                  "num_eval",    "epoch_eval_train", "expert_optimizer", "gsam_rho", "gsam_alpha",
+                                  "gsam_adaptive", "include"};
 
 std::size_t edit_distance(const std::string& a, const std::string& b) {
     std::vector<std::size_t> row(b.size() + 1);
@@ -52,6 +53,16 @@ std::string nearest_setting_key(const std::string& key) {
     return *std::min_element(keys.begin(), keys.end(), [&](const std::string& a, const std::string& b) {
         return edit_distance(key, a) < edit_distance(key, b);
     });
+}
+
+void check_set_key(const std::string& assignment) {
+    Settings one;
+    one.assign(assignment);
+    const auto& key = one.keys().front();
+    const auto& known = known_setting_keys();
+    if (std::find(known.begin(), known.end(), key) == known.end())
+        throw Error("--set " + assignment + ": unknown setting '" + key + "'; did you mean '" + nearest_setting_key(key) +
+                    "'? (`distillery-cli presets quick` shows the keys)");
 }
 
 void validate_run_settings(const Settings& s) {

@@ -1,5 +1,7 @@
 #include "expert/expert_fit.h"
 
+#include <utility>
+
 #include "common/error.h"
 #include "common/numbers.h"
 #include "expert/trajectory.h"
@@ -22,6 +24,13 @@ void check_experts_fit(const std::string& dir, const PreparedData& data, const E
             refuse("on", transform + " data", data.transform.describe() + " data (zca)");
         const auto expert_net = expert.value("net");
         if (expert_net != net) refuse("as", expert_net.empty() ? "an unnamed network" : expert_net, net + " (net_width, net_depth)");
+        const auto optimizer = expert_value(expert, "expert_optimizer");
+        if (optimizer != cfg.optimizer) refuse("with", optimizer, "expert_optimizer = " + cfg.optimizer);
+        if (cfg.uses_gsam())
+            for (const auto& [key, want] : {std::pair<std::string, double>{"gsam_rho", cfg.gsam.rho}, {"gsam_alpha", cfg.gsam.alpha}}) {
+                const auto have = parse_double(expert.value(key));
+                if (!have || *have != want) refuse("with", key + " = " + expert.value(key), key + " = " + format_double(want));
+            }
         const auto epochs = expert.checkpoints() - 1;
         if (epochs < cfg.train_epochs)
             refuse("for", std::to_string(epochs) + " epochs", "train_epochs = " + std::to_string(cfg.train_epochs));

@@ -38,7 +38,7 @@ std::string format_number(double v) {
 
 std::map<std::string, std::string> header_for(const PreparedData& data, const ExpertConfig& cfg, const ConvNetSpec& net,
                                               std::int64_t index) {
-    return {{"format", "distillery-trajectory 1"},
+    auto header = std::map<std::string, std::string>{{"format", "distillery-trajectory 1"},
             {"net", net.describe()},
             {"dataset", data.name},
             {"transform", data.transform.describe()},
@@ -49,13 +49,22 @@ std::map<std::string, std::string> header_for(const PreparedData& data, const Ex
             {"l2", format_number(cfg.weight_decay)},
             {"dsa_strategy", cfg.dsa_strategy},
             {"seed", std::to_string(cfg.seed)},
-            {"expert", std::to_string(index)}};
+            {"expert", std::to_string(index)},
+            {"expert_optimizer", cfg.optimizer}};
+    if (cfg.uses_gsam()) {
+        header["gsam_rho"] = format_number(cfg.gsam.rho);
+        header["gsam_alpha"] = format_number(cfg.gsam.alpha);
+        header["gsam_adaptive"] = cfg.gsam.adaptive ? "true" : "false";
+    }
+    return header;
 }
 
 // Experts in one folder must be interchangeable: same network, data, transform and schedule.
 void check_compatible(const TrajectoryFile& t, const std::map<std::string, std::string>& want) {
-    for (const char* key : {"net", "dataset", "transform", "train_epochs", "batch_train", "lr_teacher", "dsa_strategy"}) {
-        const auto have = t.value(key);
+    for (const char* key : {"net", "dataset", "transform", "train_epochs", "batch_train", "lr_teacher", "dsa_strategy",
+                            "expert_optimizer", "gsam_rho", "gsam_alpha", "gsam_adaptive"}) {
+        if (want.count(key) == 0) continue;
+        const auto have = expert_value(t, key);
         if (have != want.at(key))
             throw Error(t.path() + ": this folder holds experts made with " + key + " = '" + have +
                         "', but the settings ask for '" + want.at(key) + "'; use another output folder");
@@ -63,6 +72,11 @@ void check_compatible(const TrajectoryFile& t, const std::map<std::string, std::
 }
 
 }  // namespace
+
+std::string expert_value(const TrajectoryFile& t, const std::string& key) {
+    // Experts from before the optimiser was recorded were all trained with plain SGD.
+    return key == "expert_optimizer" ? t.value(key, "sgd") : t.value(key);
+}
 
 std::string default_experts_dir(const Settings& s) {
     const auto data = s.text("dataset", "fashion-mnist");
@@ -72,6 +86,10 @@ std::string default_experts_dir(const Settings& s) {
             "_w" + std::to_string(s.integer("net_width", 128)) + "d" + std::to_string(s.integer("net_depth", 3)) +
             "_ep" + std::to_string(s.integer("train_epochs", 50)) + "_lr" + s.text("lr_teacher", "0.01") + "_b" +
             std::to_string(s.integer("batch_train", 256)) + "_s" + std::to_string(s.integer("seed", 0));
+    // GSAM experts are another kind (their folder refuses SGD ones); SGD folders keep their names.
+    if (s.text("expert_optimizer", "sgd") == "gsam")
+        name += "_gsam_rho" + s.text("gsam_rho", "0.01") + "_a" + s.text("gsam_alpha", "0.3") +
+                (s.flag("gsam_adaptive", true) ? "" : "_plain");
     return (fs::path("runs") / "experts" / name).string();
 }
 
@@ -90,6 +108,16 @@ ExpertConfig ExpertConfig::from_settings(const Settings& s, const std::string& d
         throw Error(s.source() + ": mom must lie in [0, 1), not " + format_number(c.momentum));
     if (!(c.weight_decay >= 0 && std::isfinite(c.weight_decay)))
         throw Error(s.source() + ": l2 must be a finite number >= 0, not " + format_number(c.weight_decay));
+    c.optimizer = s.text("expert_optimizer", c.optimizer);
+    if (c.optimizer != "sgd" && c.optimizer != "gsam")
+        throw Error(s.source() + ": expert_optimizer must be sgd or gsam, not '" + c.optimizer + "'");
+    c.gsam.rho = s.number("gsam_rho", c.gsam.rho);
+    c.gsam.alpha = s.number("gsam_alpha", c.gsam.alpha);
+    c.gsam.adaptive = s.flag("gsam_adaptive", c.gsam.adaptive);
+    if (!(c.gsam.rho >= 0 && c.gsam.rho <= 10))
+        throw Error(s.source() + ": gsam_rho must lie in [0, 10], not " + format_number(c.gsam.rho));
+    if (!(c.gsam.alpha >= 0 && c.gsam.alpha <= 1))
+        throw Error(s.source() + ": gsam_alpha must lie in [0, 1], not " + format_number(c.gsam.alpha));
     return c;
 }
 
@@ -119,7 +147,8 @@ ExpertReport generate_experts(const PreparedData& data, const ExpertConfig& cfg,
         double last_accuracy = 0;
         for (std::int64_t epoch = 1; epoch <= cfg.train_epochs; ++epoch) {
             const auto t0 = Clock::now();
-            const double loss = train_epoch(net, theta, data.train_x, data.train_y, cfg.batch, sgd, dsa, rng);
+            const double loss = train_epoch(net, theta, data.train_x, data.train_y, cfg.batch, sgd, dsa, rng,
+                                            cfg.uses_gsam() ? &cfg.gsam : nullptr);
             const double secs = seconds_since(t0);
             if (!std::isfinite(loss))
                 throw Error("expert " + std::to_string(index) + " diverged at epoch " + std::to_string(epoch) +

@@ -8,6 +8,7 @@
 #include "config/settings.h"
 #include "data/transform.h"
 #include "nn/convnet.h"
+#include "train/gsam.h"
 #include "train/training_recipe.h"
 
 namespace distillery {
@@ -18,9 +19,14 @@ struct ExpertConfig : TrainingRecipe {
     std::int64_t num_experts = 100;
     std::int64_t train_epochs = 50;
     double lr = 0.01;
+    // "sgd" (MTT's and TESLA's experts) or "gsam" (DATM's, from FTD: flatter trajectories).
+    std::string optimizer = "sgd";
+    Gsam gsam;  // with optimizer "gsam"
 
-    // Keys: num_experts, train_epochs, lr_teacher, mom, l2 and the recipe's (TrainingRecipe::read).
+    // Keys: num_experts, train_epochs, lr_teacher, mom, l2, expert_optimizer, gsam_rho,
+    // gsam_alpha, gsam_adaptive and the recipe's (TrainingRecipe::read).
     static ExpertConfig from_settings(const Settings& s, const std::string& dataset_name);
+    bool uses_gsam() const { return optimizer == "gsam"; }
 };
 
 struct ExpertEpoch {
@@ -41,6 +47,12 @@ struct ExpertReport {
     std::int64_t train_images = 0;
     double images_per_second() const { return train_seconds > 0 ? train_images / train_seconds : 0; }
 };
+
+class TrajectoryFile;
+
+// A header value of an expert file; for experts written before a key was recorded, the value they
+// were made with (expert_optimizer: sgd).
+std::string expert_value(const TrajectoryFile& t, const std::string& key);
 
 // The folder the experts of these settings live in by default, relative to the working folder:
 // runs/experts/<data set, ZCA, training slice, network and expert schedule>, so presets that share

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "common/error.h"
+#include "train/gsam.h"
 
 namespace distillery {
 
@@ -26,7 +27,7 @@ void FlatSgd::step(Tensor& theta, const Tensor& grad) {
 }
 
 double train_epoch(const ConvNet& net, Tensor& theta, const Tensor& x, const Tensor& targets, std::int64_t batch,
-                   FlatSgd& optimizer, const Dsa& dsa, Rng& rng) {
+                   FlatSgd& optimizer, const Dsa& dsa, Rng& rng, const Gsam* gsam) {
     const auto n = x.size(0);
     if (n == 0) throw Error("cannot train on an empty set");
     const auto order = torch::tensor(rng.permutation(n), torch::kInt64).to(x.device());
@@ -37,7 +38,12 @@ double train_epoch(const ConvNet& net, Tensor& theta, const Tensor& x, const Ten
         const auto yb = targets.index_select(0, idx);
         const auto leaf = theta.detach().requires_grad_(true);
         const auto loss = classification_loss(net.forward(xb, leaf), yb);
-        const auto grad = torch::autograd::grad({loss}, {leaf})[0];
+        auto grad = torch::autograd::grad({loss}, {leaf})[0];
+        if (gsam != nullptr)
+            grad = gsam->gradient(theta.detach(), grad, [&](const Tensor& w) {
+                const auto perturbed = w.detach().requires_grad_(true);
+                return torch::autograd::grad({classification_loss(net.forward(xb, perturbed), yb)}, {perturbed})[0];
+            });
         optimizer.step(theta, grad);
         total += loss.item<double>() * static_cast<double>(idx.size(0));
     }

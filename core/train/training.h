@@ -37,10 +37,13 @@ private:
     Tensor buffer_;
 };
 
+struct Gsam;
+
 // One pass over (x, targets) in a fresh random order, batches of `batch`, DSA on every batch.
-// Returns the mean training loss of the pass.
+// With `gsam`, each step follows GSAM's gradient, both of its gradients taken on the same
+// augmented batch. Returns the mean training loss of the pass (at the un-perturbed weights).
 double train_epoch(const ConvNet& net, Tensor& theta, const Tensor& x, const Tensor& targets, std::int64_t batch,
-                   FlatSgd& optimizer, const Dsa& dsa, Rng& rng);
+                   FlatSgd& optimizer, const Dsa& dsa, Rng& rng, const Gsam* gsam = nullptr);
 
 // Fraction of `x` that the network classifies as `labels`, in batches; no augmentation.
 double accuracy(const ConvNet& net, const Tensor& theta, const Tensor& x, const Tensor& labels,
