@@ -125,13 +125,9 @@ class TestHardEdges : public QObject {
         t.data = fixtures::random_data("random", 1, 8, 3, 30, 12);
         t.experts = file(name);
         generate_experts(*t.data, fixtures::expert_config(1, 3, 10, 4, 1), t.experts);
-        t.config.ipc = 1;
-        t.config.syn_steps = 2;
-        t.config.expert_epochs = 1;
-        t.config.max_start_epoch = 2;
+        t.config = fixtures::short_distill("mtt", 1, 2, 1, 2, 3);
         t.config.lr_img = 10;
         t.config.lr_lr = 0;  // random data drive the learned lr anywhere; these tests need steps that update
-        t.config.seed = 3;
         return t;
     }
 

@@ -448,6 +448,21 @@ private Q_SLOTS:
         QVERIFY2(!r.err.contains("note:"), qPrintable(r.err));
         QCOMPARE(ExpertStore(experts.string()).count(), std::int64_t(2));
         QCOMPARE(ExpertStore(experts.string()).open(1).value("dataset"), std::string("idx"));
+        QCOMPARE(ExpertStore(experts.string()).open(1).value("expert_optimizer"), std::string("sgd"));
+        // DATM's buffers are GSAM experts: said by the settings, recorded, and kept apart from SGD ones.
+        r = run(DISTILLERY_CLI, QStringList{"import-experts", QString::fromStdString(fixture("replay_buffer_0.pt").string()),
+                                            "--set", "train_epochs=2", "--set", "expert_optimizer=gsam"} + common);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("expert_optimizer = 'sgd', the imported ones would have 'gsam'"), qPrintable(r.err));
+        const auto gsam_experts = dir() / "cli-experts-gsam";
+        r = run(DISTILLERY_CLI, QStringList{"import-experts", QString::fromStdString(fixture("replay_buffer_0.pt").string()),
+                                            "--data", QString::fromStdString("idx:" + data.string()), "--set", "net_width=4",
+                                            "--set", "net_depth=2", "--set", "train_epochs=2", "--set",
+                                            "expert_optimizer=gsam", "--experts", QString::fromStdString(gsam_experts.string()),
+                                            "--quiet"});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QCOMPARE(ExpertStore(gsam_experts.string()).open(0).value("expert_optimizer"), std::string("gsam"));
+        QCOMPARE(ExpertStore(gsam_experts.string()).open(0).value("gsam_alpha"), std::string("0.3"));
 
         r = run(DISTILLERY_CLI, QStringList{"import-experts", QString::fromStdString(fixture("replay_buffer_0.pt").string()),
                                             "--data", QString::fromStdString("idx:" + data.string()), "--set",

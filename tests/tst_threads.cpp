@@ -132,21 +132,12 @@ class TestThreads : public QObject {
 
     // Tiny: IPC 2 of 3 classes of random 8x8 images, 2 student steps, two 3-epoch experts.
     DistillConfig tiny() const {
-        Settings s;
-        s.set("method", "mtt");
-        auto c = DistillConfig::from_settings(s, data_->name);
+        auto c = fixtures::short_distill("mtt", 2, 2, 1, 2, 3);
         c.mode = GradientMode::Unrolled;
-        c.ipc = 2;
-        c.syn_steps = 2;
         c.batch_syn = 0;
-        c.expert_epochs = 1;
-        c.min_start_epoch = 0;
-        c.max_start_epoch = 2;
-        c.current_max_start_epoch = 2;
         c.threshold = 1e9;
         c.lr_img = 100;
         c.lr_lr = 1e-5;
-        c.seed = 3;
         return c;
     }
 

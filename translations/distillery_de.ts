@@ -1388,143 +1388,143 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
 <context>
     <name>distillery::ui::RunWorker</name>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="33"/>
+        <location filename="../app/workbench/run_worker.cpp" line="38"/>
         <source>Idle</source>
         <translation>Leerlauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="34"/>
+        <location filename="../app/workbench/run_worker.cpp" line="39"/>
         <source>Loading data</source>
         <translation>Daten werden geladen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="35"/>
+        <location filename="../app/workbench/run_worker.cpp" line="40"/>
         <source>Training experts</source>
         <translation>Experten werden trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="36"/>
+        <location filename="../app/workbench/run_worker.cpp" line="41"/>
         <source>Ready</source>
         <translation>Bereit</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="37"/>
+        <location filename="../app/workbench/run_worker.cpp" line="42"/>
         <source>Running</source>
         <translation>Läuft</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="38"/>
+        <location filename="../app/workbench/run_worker.cpp" line="43"/>
         <source>Stepping once…</source>
         <translation>Ein Schritt…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="39"/>
+        <location filename="../app/workbench/run_worker.cpp" line="44"/>
         <source>Paused</source>
         <translation>Pausiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="40"/>
+        <location filename="../app/workbench/run_worker.cpp" line="45"/>
         <source>Finished</source>
         <translation>Beendet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="41"/>
+        <location filename="../app/workbench/run_worker.cpp" line="46"/>
         <source>Busy</source>
         <translation>Beschäftigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="296"/>
-        <location filename="../app/workbench/run_worker.cpp" line="297"/>
+        <location filename="../app/workbench/run_worker.cpp" line="301"/>
+        <location filename="../app/workbench/run_worker.cpp" line="302"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="53"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="62"/>
         <source>Loading %1…</source>
         <translation>%1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="60"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="69"/>
         <source>%1: %2 training and %3 test images of %4×%5×%6, %7 classes, %8</source>
         <translation>%1: %2 Trainings- und %3 Testbilder zu %4×%5×%6, %7 Klassen, %8</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="86"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="95"/>
         <source>Training %1 experts × %2 epochs into %3</source>
         <translation>%1 Experten × %2 Epochen werden in %3 trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="94"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="103"/>
         <source>Expert training stopped; %1 complete experts kept</source>
         <translation>Experten-Training gestoppt; %1 vollständige Experten behalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="97"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="106"/>
         <source>Experts ready: %1 in %2</source>
         <translation>Experten bereit: %1 in %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="150"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="163"/>
         <source>Iteration %1: %2. The run is paused at its last good state.</source>
         <translation>Iteration %1: %2. Der Lauf ist in seinem letzten guten Zustand pausiert.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="176"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="189"/>
         <source>Iteration %1: %2; update skipped</source>
         <translation>Iteration %1: %2; Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="238"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="251"/>
         <source>Measuring memory against the number of student steps…</source>
         <translation>Speicherbedarf in Abhängigkeit von der Anzahl der Schüler-Schritte wird gemessen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="258"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="271"/>
         <source>Nothing to evaluate yet: start a run first</source>
         <translation>Noch nichts auszuwerten: Starten Sie zuerst einen Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="263"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="276"/>
         <source>Evaluating: %1 networks × %2 epochs</source>
         <translation>Auswertung: %1 Netze × %2 Epochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="267"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="280"/>
         <source>evaluation: %1</source>
         <translation>Auswertung: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="283"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="296"/>
         <source>Iteration %1: the synthetic set scores %2</source>
         <translation>Iteration %1: Die synthetische Menge erreicht %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="287"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="300"/>
         <source>Evaluation stopped at iteration %1</source>
         <translation>Evaluation bei Iteration %1 gestoppt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="308"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="321"/>
         <source>Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.</source>
         <translation>Checkpoint nicht gespeichert: %1. Der Lauf geht weiter; der letzte Checkpoint bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="318"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="331"/>
         <source>The run folder&apos;s files were not updated: %1. The run goes on.</source>
         <translation>Die Dateien im Laufordner wurden nicht aktualisiert: %1. Der Lauf geht weiter.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="327"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="340"/>
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="345"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="358"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="369"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="384"/>
         <source>Opened %1 at iteration %2 of %3</source>
         <translation>%1 bei Iteration %2 von %3 geöffnet</translation>
     </message>

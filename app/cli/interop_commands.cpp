@@ -64,7 +64,7 @@ int run_import_experts(const Settings& s, const Options& o) {
     net.classes = split.train.num_classes();
     net.net_width = cfg.net_width;
     net.depth = cfg.net_depth;
-    const std::map<std::string, std::string> header = {
+    std::map<std::string, std::string> header = {
         {"dataset", split.train.name},
         {"transform", transform_of(s)},
         {"batch_train", std::to_string(cfg.batch)},
@@ -72,7 +72,15 @@ int run_import_experts(const Settings& s, const Options& o) {
         {"mom", header_number(cfg.momentum)},
         {"l2", header_number(cfg.weight_decay)},
         {"dsa_strategy", cfg.dsa_strategy},
-        {"seed", std::to_string(cfg.seed)}};
+        {"seed", std::to_string(cfg.seed)},
+        // DATM's buffers are GSAM experts: the settings (a datm-* preset) say so, and the folder
+        // keeps them apart from SGD ones.
+        {"expert_optimizer", cfg.optimizer}};
+    if (cfg.uses_gsam()) {
+        header["gsam_rho"] = header_number(cfg.gsam.rho);
+        header["gsam_alpha"] = header_number(cfg.gsam.alpha);
+        header["gsam_adaptive"] = cfg.gsam.adaptive ? "true" : "false";
+    }
     const std::string dir = experts_dir_for(s, o);
     std::cout << "import-experts: " << net.describe() << ", " << transform_of(s) << " data, into " << dir << "\n";
     for (const auto& file : o.positional) {

@@ -8,6 +8,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "distill/synthetic_set.h"
+#include "expert/expert_trainer.h"
 #include "expert/trajectory.h"
 #include "interop/pt_archive.h"
 #include "nn/convnet.h"
@@ -183,11 +184,14 @@ ReplayBufferImport import_replay_buffer(const std::string& buffer_path, const Co
     const auto present = store.complete();
     if (!present.empty()) {
         const auto first = store.open(present.front());
-        for (const char* key : {"net", "dataset", "transform"}) {
+        for (const char* key : {"net", "dataset", "transform", "expert_optimizer"}) {
             const auto it = header.find(key);
-            const std::string want = std::string(key) == "net" ? net_text : (it == header.end() ? "" : it->second);
-            if (first.value(key) != want)
-                throw Error(first.path() + ": this folder holds experts with " + key + " = '" + first.value(key) +
+            const std::string want = std::string(key) == "net" ? net_text
+                                     : it != header.end()      ? it->second
+                                     : std::string(key) == "expert_optimizer" ? "sgd" : "";
+            const std::string have = expert_value(first, key);
+            if (have != want)
+                throw Error(first.path() + ": this folder holds experts with " + key + " = '" + have +
                             "', the imported ones would have '" + want + "'; import into another folder (--experts)");
         }
     }
