@@ -339,6 +339,10 @@ private Q_SLOTS:
         QCOMPARE(paper.train_epochs, std::int64_t(50));
         QCOMPARE(paper.net_width, std::int64_t(128));
         QCOMPARE(paper.lr, 0.01);
+        // TESLA's released image step is half the first-order gradient (its `2 * grad(...)` repeats
+        // a tuple): the presets halve its README's lr_img = 1000 to reproduce it.
+        for (const char* tesla : {"tesla-cifar10-ipc1", "tesla-cifar100-ipc50"})
+            QCOMPARE(load_preset(tesla).number("lr_img"), 1000.0 / 2);
     }
 
     // One GSAM step (spec 3.3) against its formulas written out in float64 on a tiny network: the
