@@ -370,7 +370,7 @@ private Q_SLOTS:
     // 8. Every value is checked before any work: nothing is trained, no folder made.
     void badValuesAreRefusedBeforeAnyWork() {
         const auto experts = path("never-made"), out = path("never-written");
-        for (const QString& bad : {"net_width=0", "net_depth=0", "num_eval=0", "batch_train=0", "train_epochs=-1", "zca=maybe"}) {
+        for (const QString bad : {"net_width=0", "net_depth=0", "num_eval=0", "batch_train=0", "train_epochs=-1", "zca=maybe"}) {
             const auto r = run_cli({"distill", "--set", bad, "--experts", experts, "--out", out, "--quiet"});
             QCOMPARE(r.code, 2);
             QVERIFY2(r.err.contains(bad.section('=', 0, 0)), qPrintable(bad + ": " + r.err));

@@ -34,6 +34,14 @@ std::string shape_of(const at::Tensor& t) {
     return text;
 }
 
+// The data set the settings name, read raw (no normalisation or ZCA): the files Python made
+// must fit its image size and classes.
+DataSplit split_for_shape(const Settings& s, const Options& o) {
+    const auto spec = s.text("dataset", "fashion-mnist");
+    if (!o.quiet) std::cerr << "reading " << spec << " for its image size and classes ...\n";
+    return load_dataset(spec);
+}
+
 }  // namespace
 
 int run_export_pt(const Options& o) {
@@ -53,9 +61,7 @@ int run_import_experts(const Settings& s, const Options& o) {
         throw Error("import-experts needs one or more buffer files, e.g. import-experts replay_buffer_0.pt");
     // The network's input and classes come from the data set the settings name; its width and
     // depth from net_width and net_depth. Only the raw files are read: no normalisation or ZCA.
-    const auto spec = s.text("dataset", "fashion-mnist");
-    if (!o.quiet) std::cerr << "reading " << spec << " for its image size and classes ...\n";
-    const auto split = load_dataset(spec);
+    const auto split = split_for_shape(s, o);
     const auto cfg = ExpertConfig::from_settings(s, split.train.name);
     ConvNetSpec net;
     net.channels = split.train.channels();
@@ -115,9 +121,7 @@ int run_import_synthetic(const Settings& s, const Options& o) {
     const double default_lr = s.number("lr_teacher", 0.01);
     auto set = read_synthetic_set_pt(images, labels, lr, default_lr);
     // The set must fit the data set it claims to be of: its image size and its classes.
-    const auto spec = s.text("dataset", "fashion-mnist");
-    if (!o.quiet) std::cerr << "reading " << spec << " for its image size and classes ...\n";
-    const auto split = load_dataset(spec);
+    const auto split = split_for_shape(s, o);
     const auto& data = split.train;
     if (set.images.size(1) != data.channels() || set.images.size(2) != data.height() || set.images.size(3) != data.width())
         throw Error(images + ": the images are " + shape_of(set.images[0]) + ", but " + data.name + "'s are " +

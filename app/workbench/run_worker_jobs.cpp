@@ -110,18 +110,15 @@ bool RunWorker::trainMissingExperts() {
 
 void RunWorker::createRun() {
     Settings s;
+    QString root;
     {
         std::unique_lock<std::mutex> lock(mutex_);
         s = next_settings_;
+        root = setup_.runs_dir;
     }
     const auto cfg = DistillConfig::from_settings(s, data_->name);
     // Experts from a folder the user chose must be what the settings describe.
     check_experts_fit(ss(experts_dir_), *data_, ExpertConfig::from_settings(s, data_->name));
-    QString root;
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
-        root = setup_.runs_dir;
-    }
     // The folder first: one that cannot take files is found out before the run starts.
     const QString checkpoint = newRunCheckpointPath(root, qs(data_->name));
     holdRunFolder(checkpoint);
@@ -130,12 +127,9 @@ void RunWorker::createRun() {
         std::unique_lock<std::mutex> lock(mutex_);
         run_ = run;
         iteration_ = 0;
-    }
-    run_settings_ = s;
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
         checkpoint_path_ = checkpoint;
     }
+    run_settings_ = s;
     saved_iteration_ = -1;
     eval_rows_.clear();
     unsent_steps_.clear();
@@ -171,6 +165,7 @@ void RunWorker::stepRun() {
     const auto cfg = run->config();
     const auto done = run->iteration();
     bool finished = false;
+    int every;
     {
         std::unique_lock<std::mutex> lock(mutex_);
         iteration_ = done;
@@ -178,10 +173,6 @@ void RunWorker::stepRun() {
             running_ = false;
             finished = true;
         }
-    }
-    int every;
-    {
-        std::unique_lock<std::mutex> lock(mutex_);
         every = checkpoint_every_;
     }
     if (every > 0 && done % every == 0) saveCheckpoint();

@@ -154,7 +154,6 @@ std::unique_ptr<DistillRun> DistillRun::from_state(std::shared_ptr<const Prepare
         throw Error("the saved ipc " + std::to_string(cfg.ipc) + " is implausible");
     const std::int64_t n = cfg.ipc * k;
     run->images_ = checked(state.images, "images", {n, d.channels(), d.height(), d.width()}, dtype, device);
-    if (!finite(run->images_)) throw Error("the saved images contain NaN or Inf");
     run->hard_labels_ = checked(state.hard_labels, "hard labels", {n}, torch::kInt64, device);
     if (n > 0 && (run->hard_labels_.min().item<std::int64_t>() < 0 || run->hard_labels_.max().item<std::int64_t>() >= k))
         throw Error("the saved hard labels are not classes of " + d.name);
@@ -168,14 +167,10 @@ std::unique_ptr<DistillRun> DistillRun::from_state(std::shared_ptr<const Prepare
             throw Error("the saved run has teacher targets, but its labels are " + to_string(cfg.labels));
         run->teacher_targets_ = checked(state.teacher_targets, "teacher targets", {n, k}, dtype, device);
     }
-    if (!std::isfinite(state.lr)) throw Error("the saved learned lr is not a number");
     run->lr_ = state.lr;
     run->lr_tensor_ = checked(state.lr_tensor, "learned lr tensor", {}, torch::kFloat64, torch::kCPU);
-    if (run->lr_tensor_.item<double>() != state.lr) throw Error("the saved learned lr and its tensor differ");
     auto restore_optimizer = [&](FlatSgd& opt, const DistillRunState::Optimizer& saved, const at::Tensor& param,
                                  const std::string& what) {
-        for (double v : {saved.lr, saved.momentum, saved.weight_decay})
-            if (!std::isfinite(v)) throw Error("the saved " + what + " optimiser has a setting that is not a number");
         opt = FlatSgd(saved.lr, saved.momentum, saved.weight_decay);
         if (!saved.buffer.defined()) return;
         if (!param.defined()) throw Error("the saved " + what + " optimiser has momentum but nothing to optimise");

@@ -110,7 +110,9 @@ public:
 
     // A run that continues from `state` (see export_state) on `data`, which must be the data the
     // run was made on, matching the experts in `experts_dir`. Throws an Error when the state does
-    // not fit them (shapes, classes, number of experts) or is inconsistent in itself.
+    // not fit them (shapes, classes, number of experts, expert order, random stream). Its values
+    // (finite, a positive lr, optimiser settings in range) are the checkpoint reader's to check,
+    // where a state comes from outside.
     static std::unique_ptr<DistillRun> from_state(std::shared_ptr<const PreparedData> data,
                                                   const std::string& experts_dir, DistillRunState state);
 
