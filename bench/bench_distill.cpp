@@ -4,7 +4,7 @@
 // set of real images. Prints a Markdown table and a summary for docs/benchmarks.md.
 //
 // Usage: bench_distill [--width 128] [--steps 10,20,40,80] [--reps 3] [--modes unrolled,tesla,exact]
-//                      [--batch 100] [--ipc 10] [--seed 7] [--json OUT] [--python-json FILE]
+//                      [--batch 100] [--ipc 10] [--seed 7] [--device cpu|cuda] [--json OUT] [--python-json FILE]
 //
 // Each mode gets one untimed warm-up call (at the smallest N). Then, for each N, every repetition
 // runs the modes one after the other (the order reversed every other repetition), `reps` times;
@@ -15,6 +15,9 @@
 // --python-json reads what bench/python/distill_iteration.py wrote and prints the C++/PyTorch
 // time ratio of the unrolled iteration per N. An unrolled N whose memory, extrapolated linearly from
 // the largest N measured so far, would exceed 85 % of MemAvailable is skipped (reported as such).
+// --device cuda runs it all on the GPU (a CUDA LibTorch): memory is then the CUDA caching
+// allocator's peak (MemoryProbe "cuda"), and the clock is read only after the device has finished.
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -49,6 +52,7 @@ struct Options {
     std::int64_t batch = 100;
     std::int64_t ipc = 10;
     std::uint64_t seed = 7;
+    std::string device = "cpu";
     std::string json_out;
     std::string python_json;
 };
@@ -67,7 +71,7 @@ struct Measurement {
     std::fprintf(stderr,
                  "bench_distill: %s\n"
                  "usage: bench_distill [--width W] [--steps 10,20,40,80] [--reps R] [--modes unrolled,tesla,exact]\n"
-                 "                     [--batch B] [--ipc K] [--seed S] [--json OUT] [--python-json FILE]\n",
+                 "                     [--batch B] [--ipc K] [--seed S] [--device cpu|cuda] [--json OUT] [--python-json FILE]\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -99,7 +103,10 @@ Options parse(int argc, char** argv) {
         else if (key == "--batch") o.batch = positive(value, key);
         else if (key == "--ipc") o.ipc = positive(value, key);
         else if (key == "--seed") o.seed = static_cast<std::uint64_t>(positive(value, key));
-        else if (key == "--json") o.json_out = value;
+        else if (key == "--device") {
+            if (value != "cpu" && value != "cuda") usage("unknown device '" + value + "' (cpu, cuda)");
+            o.device = value;
+        } else if (key == "--json") o.json_out = value;
         else if (key == "--python-json") o.python_json = value;
         else if (key == "--steps") {
             o.steps.clear();
@@ -141,6 +148,11 @@ double median(std::vector<double> v) {
 MatchGradients run_mode(const std::string& mode, const MatchProblem& p) {
     if (mode == "unrolled") return match_unrolled(p);
     return match_adjoint(p, /*exact=*/mode == "exact");
+}
+
+// CUDA runs asynchronously: a clock read before the device is done would time the launches only.
+void wait_for_device(const std::string& device) {
+    if (device == "cuda") torch::cuda::synchronize();
 }
 
 const Measurement* find(const std::vector<Measurement>& all, const std::string& mode, std::int64_t n) {
@@ -217,7 +229,7 @@ PythonResults read_python_json(const std::string& path) {
 void write_json(const std::string& path, const Options& o, const std::vector<Measurement>& all) {
     std::ofstream out(path);
     if (!out) throw std::runtime_error("cannot write " + path);
-    out << "{\"width\": " << o.width << ", \"batch\": " << o.batch << ", \"ipc\": " << o.ipc
+    out << "{\"device\": \"" << o.device << "\", \"width\": " << o.width << ", \"batch\": " << o.batch << ", \"ipc\": " << o.ipc
         << ", \"threads\": " << at::get_num_threads() << ", \"torch\": \"" << TORCH_VERSION << "\", \"results\": [\n";
     for (size_t i = 0; i < all.size(); ++i) {
         const auto& m = all[i];
@@ -234,12 +246,16 @@ void write_json(const std::string& path, const Options& o, const std::vector<Mea
 int main(int argc, char** argv) {
     const Options o = parse(argc, argv);
     init_runtime();
-    MemoryProbe probe("cpu");  // installs the counting allocator before the data is loaded
+    if (o.device == "cuda" && !torch::cuda::is_available()) {
+        std::fprintf(stderr, "bench_distill: --device cuda, but this LibTorch build sees no CUDA GPU\n");
+        return 2;
+    }
+    MemoryProbe probe(o.device);  // on the CPU it installs the counting allocator before the data is loaded
 
     auto split = load_dataset("fashion-mnist");
     split.train = balanced_subset(split.train, std::max<std::int64_t>(o.ipc, 100), 0);
     split.test = balanced_subset(split.test, 10, 0);  // unused here; keep it small
-    const auto data = prepare(split, false);
+    const auto data = prepare(split, false, o.device);
     const auto real = random_real_subset(data, o.ipc, 0);
     const Tensor& images = real.first;
     const Tensor& labels = real.second;
@@ -249,7 +265,7 @@ int main(int argc, char** argv) {
     const Dsa dsa("color_crop_cutout_flip_scale_rotate");
 
     Rng rng(1);
-    const Tensor start = net.initial_parameters(rng);
+    const Tensor start = net.initial_parameters(rng).to(images.device());
     torch::manual_seed(1);
     const Tensor target = start + 0.01 * torch::randn_like(start);  // the values do not matter for timing
 
@@ -287,6 +303,7 @@ int main(int argc, char** argv) {
     for (const auto& mode : o.modes) {
         const auto t0 = Clock::now();
         run_mode(mode, problem_for(o.steps.front()));
+        wait_for_device(o.device);
         std::fprintf(stderr, "[bench_distill] %s warm-up (N=%lld): %.2f s\n", mode.c_str(),
                      static_cast<long long>(o.steps.front()), std::chrono::duration<double>(Clock::now() - t0).count());
     }
@@ -302,7 +319,7 @@ int main(int argc, char** argv) {
             for (const auto& m : all)
                 if (m.mode == mode && m.steps < n && (!prev || m.steps > prev->steps)) prev = &m;
             const double avail = available_mib();
-            if (mode == "unrolled" && prev && avail > 0) {
+            if (mode == "unrolled" && prev && avail > 0 && o.device == "cpu") {
                 const double predicted = prev->peak_mib * static_cast<double>(n) / static_cast<double>(prev->steps);
                 if (predicted > 0.85 * avail) {
                     std::printf("| %s | %lld | skipped | ~%.0f needed, %.0f available |\n", mode.c_str(),
@@ -323,9 +340,11 @@ int main(int argc, char** argv) {
                 const size_t i = r % 2 == 0 ? k : at_n.size() - 1 - k;
                 auto& m = at_n[i];
                 auto& peak = peaks[i];
+                wait_for_device(o.device);
                 probe.begin();
                 const auto t0 = Clock::now();
                 const auto g = run_mode(m.mode, p);
+                wait_for_device(o.device);
                 const double s = std::chrono::duration<double>(Clock::now() - t0).count();
                 peak = std::max(peak, probe.peak_bytes());
                 m.seconds.push_back(s);

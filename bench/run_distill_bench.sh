@@ -8,10 +8,10 @@
 # and their medians: exact/unrolled from the repetitions, in which bench_distill runs the modes back
 # to back; C++/PyTorch from the fastest repetition of each, the least disturbed on a shared
 # machine. On a 2-core machine whose speed drifts by tens of percent, one pass cannot resolve a
-# 1.3x goal.
+# 1.3x goal. --device cuda runs both sides on the GPU (scripts/gpu-check.sh does).
 #
 # Usage: bench/run_distill_bench.sh [--width 128] [--steps 10,20,40,80] [--reps 3] [--batch 100]
-#                                   [--modes unrolled,tesla,exact] [--rounds 1] [--out DIR]
+#                                   [--modes unrolled,tesla,exact] [--rounds 1] [--device cpu|cuda] [--out DIR]
 # Environment: BUILD_DIR (default <repo>/build), PYTHON (default /usr/bin/python3, Debian's
 # interpreter with python3-torch), DISTILLERY_THREADS (threads for both sides; default all cores).
 # Results: DIR/python.json, DIR/cpp.json and DIR/report.md (DIR defaults to a fresh temporary folder).
@@ -21,7 +21,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(dirname "$here")
 build=${BUILD_DIR:-$root/build}
 python=${PYTHON:-/usr/bin/python3}
-width=128 steps=10,20,40,80 reps=3 batch=100 modes=unrolled,tesla,exact rounds=1 out=""
+width=128 steps=10,20,40,80 reps=3 batch=100 modes=unrolled,tesla,exact rounds=1 device=cpu out=""
 
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -31,8 +31,9 @@ while [ $# -gt 0 ]; do
         --batch) batch=$2 ;;
         --modes) modes=$2 ;;
         --rounds) rounds=$2 ;;
+        --device) device=$2 ;;
         --out) out=$2 ;;
-        -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
         *) echo "run_distill_bench.sh: unknown option $1" >&2; exit 2 ;;
     esac
     shift 2
@@ -47,14 +48,14 @@ mkdir -p "$out"
 python_side() {
     echo "== PyTorch (Python), unrolled: width $width, N $steps, $reps reps"
     "$python" "$here/python/distill_iteration.py" --width "$width" --steps "$steps" --reps "$reps" --batch "$batch" \
-        --json "$1/python.json" | tee "$1/python.md"
+        --device "$device" --json "$1/python.json" | tee "$1/python.md"
     echo
 }
 cpp_side() {
     echo "== bench_distill (C++): width $width, N $steps, modes $modes, $reps reps"
     local py=()
     [ -f "$1/python.json" ] && py=(--python-json "$1/python.json")
-    "$bench" --width "$width" --steps "$steps" --reps "$reps" --batch "$batch" --modes "$modes" \
+    "$bench" --width "$width" --steps "$steps" --reps "$reps" --batch "$batch" --modes "$modes" --device "$device" \
         --json "$1/cpp.json" "${py[@]}" | tee "$1/report.md"
     echo
 }

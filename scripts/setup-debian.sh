@@ -5,8 +5,8 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config zlib1g-dev nlohmann-json3-dev
-  # engine
-  libtorch-dev libopenblas0-pthread
+  # engine; Gloo's headers for LibTorch's c10d process group (runs across processes)
+  libtorch-dev libopenblas0-pthread libgloo-dev
   # GUI
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-svg-dev libqcustomplot-dev
   # images

@@ -123,6 +123,24 @@ private Q_SLOTS:
         QVERIFY2(eval.out.contains("synthetic set") && eval.out.contains("test accuracy"), qPrintable(eval.out));
         const auto baseline = run_cli(QStringList{"eval"} + tiny(path("experts")));
         QVERIFY(baseline.out.contains("random real subset (ipc 2): test accuracy"));
+        // Cross-architecture: each network in turn, named on screen and in the metrics.
+        const auto cross = run_cli(QStringList{"eval", "--synthetic", out + "/synthetic.dsyn", "--arch", "mlp,convnetbn",
+                                               "--metrics", path("cross.csv")} +
+                                   tiny(path("experts")));
+        QVERIFY2(cross.code == 0, qPrintable(cross.err));
+        QVERIFY2(cross.out.contains("on mlp: test accuracy") && cross.out.contains("on convnetbn: test accuracy"),
+                 qPrintable(cross.out));
+        QFile cross_csv(path("cross.csv"));
+        QVERIFY(cross_csv.open(QIODevice::ReadOnly));
+        const auto cross_rows = QString::fromUtf8(cross_csv.readAll());
+        QVERIFY2(cross_rows.startsWith("kind,set,arch,") && cross_rows.contains(",mlp,") &&
+                     cross_rows.contains(",convnetbn,"),
+                 qPrintable(cross_rows));
+        // A misspelt network is refused before any data is read, with the nearest name.
+        const auto misspelt = run_cli(QStringList{"eval", "--arch", "mlp,vgg12"} + tiny(path("experts")));
+        QCOMPARE(misspelt.code, 2);
+        QVERIFY2(misspelt.err.contains("'vgg12'") && misspelt.err.contains("did you mean 'vgg11'"),
+                 qPrintable(misspelt.err));
         const auto again = run_cli(QStringList{"experts"} + tiny(path("experts")));
         QVERIFY(again.out.contains("2 already in"));
 
@@ -133,6 +151,42 @@ private Q_SLOTS:
         const auto bad = run_cli(QStringList{"eval", "--synthetic", path("cut.dsyn")} + tiny(path("experts")));
         QCOMPARE(bad.code, 2);
         QVERIFY2(bad.err.contains("cut.dsyn") && bad.err.contains("truncated"), qPrintable(bad.err));
+    }
+
+    // eval --baselines puts a soft-labelled set beside the random real subset distill compared it
+    // with, hard and with teacher labels, and reproduces distill's own numbers for them.
+    void evalBaselinesReproduceDistills() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
+        const auto experts = path("baseline-experts");
+        const auto distill = run_cli(tiny_distill(experts, 2) + QStringList{"--set", "label_mode=teacher", "--out",
+                                                                           path("teacher-run")});
+        QVERIFY2(distill.code == 0, qPrintable(distill.err));
+        const auto number_after = [](const QString& text, const QString& what) {
+            const auto at = text.lastIndexOf(what);
+            return at < 0 ? QString() : text.mid(at + what.size()).section('%', 0, 0).trimmed();
+        };
+        const auto hard = number_after(distill.out, "random real, hard labels:");
+        const auto soft = number_after(distill.out, "random real, teacher soft labels:");
+        QVERIFY2(!hard.isEmpty() && !soft.isEmpty(), qPrintable(distill.out));
+
+        auto args = tiny_distill(experts, 2);
+        args[0] = "eval";
+        args.removeAt(1);  // --iterations N
+        args.removeAt(1);
+        const auto eval = run_cli(args + QStringList{"--synthetic", path("teacher-run/synthetic.dsyn"), "--baselines",
+                                                     "--metrics", path("baselines.csv")});
+        QVERIFY2(eval.code == 0, qPrintable(eval.err));
+        QCOMPARE(number_after(eval.out, "random real subset (ipc 2), hard labels: test accuracy"), hard);
+        QCOMPARE(number_after(eval.out, "random real subset (ipc 2), teacher soft labels: test accuracy"), soft);
+        QVERIFY2(eval.out.contains("eval: side by side"), qPrintable(eval.out));
+        QFile csv(path("baselines.csv"));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const auto rows = QString::fromUtf8(csv.readAll());
+        QVERIFY2(rows.contains("eval,random_real,convnet,") && rows.contains("eval,random_real_soft,convnet,"),
+                 qPrintable(rows));
+        // Without a synthetic set there is nothing to put beside the baselines.
+        args.append("--baselines");
+        QCOMPARE(run_cli(args).code, 2);
     }
 
     void distillKilledMidRunResumesBitForBit() {

@@ -339,7 +339,7 @@ private Q_SLOTS:
         const auto x = train.reshape({400, 12});
         const auto mu = x.mean(0);
         const auto cov = (x - mu).t().mm(x - mu) / 399.0;
-        const auto [u, s, vh] = torch::linalg::svd(cov, false, c10::nullopt);
+        const auto [u, s, vh] = at::linalg_svd(cov, /*full_matrices=*/false);  // torch/linalg.h: not in Debian 13
         const auto t = u.mm(torch::diag((s + 0.1).rsqrt())).mm(u.t());
         QVERIFY(zca.whiten.to(torch::kFloat64).allclose(t, 1e-4, 1e-4));
         QVERIFY(zca.mean.to(torch::kFloat64).allclose(mu, 1e-5, 1e-6));

@@ -25,6 +25,9 @@
 #include <QTemporaryDir>
 #include <QTranslator>
 #include <QtTest>
+#include <QDialog>
+#include <QTableWidget>
+#include <QCheckBox>
 
 #include <clocale>
 #include <cstdlib>
@@ -689,7 +692,59 @@ private Q_SLOTS:
         QVERIFY(bars != nullptr && bars->dataCount() == accuracy->dataCount());
         QFile metrics(QFileInfo(w->worker()->checkpointPath()).dir().filePath("metrics.csv"));
         QVERIFY(metrics.open(QIODevice::ReadOnly));
-        QVERIFY(QString(metrics.readAll()).contains("\neval,"));
+        const QString rows = QString::fromUtf8(metrics.readAll());
+        QVERIFY(rows.contains("\neval,"));
+        // Beside the set, the random real baseline of the same size, once evaluated and drawn at
+        // every evaluation: a series of its own on the accuracy axis.
+        QVERIFY2(rows.contains("random real, hard labels"), qPrintable(rows));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [plot] {
+                for (int i = 0; i < plot->graphCount(); ++i)
+                    if (plot->graph(i)->name().contains("random real, hard labels") && plot->graph(i)->dataCount() >= 1)
+                        return true;
+                return false;
+            }(),
+            5000);
+    }
+
+    // Run → Evaluate on other networks… (Ctrl+F9): the networks ticked with the mouse are trained
+    // on the set, each beside the random real baselines (hard and, for teacher labels, soft), and
+    // the table fills; the run folder's metrics name each network.
+    void evaluatesOnOtherNetworksFromTheRunMenu() {
+        auto w = openWindow({"label_mode=teacher"});
+        waitForState(*w, WorkerState::Ready);
+        press(*w, Qt::Key_F10);
+        runUntil(*w, 1);
+        waitForState(*w, WorkerState::Paused);
+        press(*w, Qt::Key_F9, Qt::ControlModifier);
+        QDialog* dialog = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((dialog = w->findChild<QDialog*>("cross_evaluation")) && dialog->isVisible(), 5000);
+        auto* evaluate = dialog->findChild<QPushButton*>("cross_evaluate");
+        QVERIFY(!evaluate->isEnabled());  // nothing ticked yet
+        for (const char* name : {"network_mlp", "network_convnetbn"}) {
+            auto* box = dialog->findChild<QCheckBox*>(name);
+            QTest::mouseClick(box, Qt::LeftButton, {}, QPoint(8, box->height() / 2));
+            QVERIFY(box->isChecked());
+        }
+        QVERIFY(dialog->findChild<QCheckBox*>("with_baselines")->isChecked());
+        QTRY_VERIFY(evaluate->isEnabled());
+        QTest::mouseClick(evaluate, Qt::LeftButton);
+        auto* table = dialog->findChild<QTableWidget*>("cross_results");
+        // Two networks x (the set, the hard baseline, the teacher-label baseline), all filled.
+        QTRY_VERIFY2_WITH_TIMEOUT(table->rowCount() == 2 && table->columnCount() == 3 && table->item(1, 2) != nullptr,
+                                  qPrintable(w->log().join('\n')), kTimeout);
+        QCOMPARE(table->verticalHeaderItem(0)->text(), QStringLiteral("convnetbn"));
+        QCOMPARE(table->verticalHeaderItem(1)->text(), QStringLiteral("mlp"));
+        for (int r = 0; r < 2; ++r)
+            for (int c = 0; c < 3; ++c) QVERIFY2(table->item(r, c)->text().endsWith("%"), qPrintable(table->item(r, c)->text()));
+        QVERIFY(table->horizontalHeaderItem(2)->text().contains("teacher"));
+        QTRY_VERIFY(evaluate->isEnabled());  // finished: it can run again
+        const QString metrics = QFileInfo(w->worker()->checkpointPath()).dir().filePath("metrics.csv");
+        const auto metrics_text = [&metrics] {
+            QFile f(metrics);
+            return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
+        };
+        QTRY_VERIFY2_WITH_TIMEOUT(metrics_text().contains(",mlp"), qPrintable(metrics_text()), 5000);
     }
 
     // Compare runs, from the File menu, on a run this window made: a folder with only its checkpoint

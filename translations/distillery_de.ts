@@ -2,6 +2,14 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>FollowReader</name>
+    <message>
+        <location filename="../app/workbench/run_follower.cpp" line="54"/>
+        <source>%1 is no longer there; still looking for it</source>
+        <translation>%1 ist nicht mehr da; es wird weiter danach gesucht</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <location filename="../app/workbench/image_export.cpp" line="54"/>
@@ -69,72 +77,81 @@
 <context>
     <name>RunLoader</name>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="253"/>
+        <location filename="../app/workbench/run_loader.cpp" line="270"/>
         <source>%1 does not exist</source>
         <translation>%1 existiert nicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="257"/>
+        <location filename="../app/workbench/run_loader.cpp" line="274"/>
         <source>%1 is not a run folder: it has no %2, %3 or %4</source>
         <translation>%1 ist kein Laufordner: Er enthält weder %2 noch %3 noch %4</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="265"/>
+        <location filename="../app/workbench/run_loader.cpp" line="306"/>
         <source>%1: cannot be read (%2)</source>
         <translation>%1: kann nicht gelesen werden (%2)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="273"/>
+        <location filename="../app/workbench/run_loader.cpp" line="316"/>
         <source>%1 is not a valid metrics file: %2</source>
         <translation>%1 ist keine gültige Metrikdatei: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="282"/>
+        <location filename="../app/workbench/run_loader.cpp" line="287"/>
         <source>%1: no %2, and its %3 cannot be read: %4</source>
         <translation>%1: keine %2, und %3 kann nicht gelesen werden: %4</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="285"/>
+        <location filename="../app/workbench/run_loader.cpp" line="290"/>
         <source>%1: no %2, so no curves</source>
         <translation>%1: keine %2, daher keine Kurven</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="289"/>
+        <location filename="../app/workbench/run_loader.cpp" line="293"/>
         <source>%1: no %2, so no images</source>
         <translation>%1: keine %2, daher keine Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="299"/>
+        <location filename="../app/workbench/run_loader.cpp" line="333"/>
         <source>no %1 or %2 says which data the images are of</source>
         <translation>weder %1 noch %2 gibt an, zu welchen Daten die Bilder gehören</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="303"/>
+        <location filename="../app/workbench/run_loader.cpp" line="207"/>
         <source>its images are %1×%2×%3, but %4&apos;s are %5×%6×%7</source>
         <translation>seine Bilder sind %1×%2×%3, die von %4 aber %5×%6×%7</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="312"/>
+        <location filename="../app/workbench/run_loader.cpp" line="205"/>
+        <source>its images have %1 dimensions instead of 4</source>
+        <translation>seine Bilder haben %1 Dimensionen statt 4</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_loader.cpp" line="342"/>
         <source>its images are %1 data, but the run&apos;s settings give %2 data</source>
         <translation>seine Bilder sind %1-Daten, die Einstellungen des Laufs ergeben aber %2-Daten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="319"/>
+        <location filename="../app/workbench/run_loader.cpp" line="349"/>
+        <location filename="../app/workbench/run_loader.cpp" line="391"/>
+        <location filename="../app/workbench/run_loader.cpp" line="398"/>
         <source>its labels do not fit the %1 classes of %2</source>
         <translation>seine Labels passen nicht zu den %1 Klassen von %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="327"/>
+        <location filename="../app/workbench/run_loader.cpp" line="358"/>
+        <location filename="../app/workbench/run_loader.cpp" line="403"/>
         <source>Images not shown: %1</source>
         <translation>Bilder nicht angezeigt: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="328"/>
+        <location filename="../app/workbench/run_loader.cpp" line="359"/>
+        <location filename="../app/workbench/run_loader.cpp" line="403"/>
         <source>Images not shown: %1: %2</source>
         <translation>Bilder nicht angezeigt: %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_loader.cpp" line="333"/>
+        <location filename="../app/workbench/run_loader.cpp" line="297"/>
         <source>%1: no distillation steps, evaluations or images to show</source>
         <translation>%1: keine Destillationsschritte, Evaluationen oder Bilder zum Anzeigen</translation>
     </message>
@@ -245,6 +262,104 @@
         <location filename="../core/common/engine_messages.h" line="36"/>
         <source>max_start_epoch + expert_epochs would be {1}; the experts have {2} epochs</source>
         <translation>max_start_epoch + expert_epochs wäre {1}; die Experten haben {2} Epochen</translation>
+    </message>
+</context>
+<context>
+    <name>distillery::ui::CrossEvaluationDialog</name>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="23"/>
+        <source>ConvNet (the run&apos;s width and depth)</source>
+        <translation>ConvNet (Breite und Tiefe des Laufs)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="24"/>
+        <source>ConvNet with batch norm</source>
+        <translation>ConvNet mit Batch-Norm</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="25"/>
+        <source>MLP (2 × 128)</source>
+        <translation>MLP (2 × 128)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="26"/>
+        <source>AlexNet</source>
+        <translation>AlexNet</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="27"/>
+        <source>VGG-11 (instance norm)</source>
+        <translation>VGG-11 (Instance-Norm)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="28"/>
+        <source>VGG-11 with batch norm</source>
+        <translation>VGG-11 mit Batch-Norm</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="29"/>
+        <source>ResNet-18 (instance norm)</source>
+        <translation>ResNet-18 (Instance-Norm)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="30"/>
+        <source>ResNet-18 with batch norm</source>
+        <translation>ResNet-18 mit Batch-Norm</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="37"/>
+        <source>Evaluate on other networks</source>
+        <translation>Auf anderen Netzen evaluieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="40"/>
+        <source>Train fresh networks of each kind on the current synthetic set with the evaluation protocol (its learned lr, DSA) and test them. Networks much larger than the ConvNet take long on a CPU.</source>
+        <translation>Frische Netze jeder Art mit dem Evaluationsprotokoll (gelernte lr, DSA) auf dem aktuellen synthetischen Satz trainieren und testen. Netze, die viel größer als das ConvNet sind, brauchen auf einer CPU lange.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="45"/>
+        <source>Networks</source>
+        <translation>Netze</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="57"/>
+        <source>Also a random real subset of the same size, with hard labels and with the run&apos;s kind of soft labels (what soft labels alone give)</source>
+        <translation>Auch eine zufällige echte Teilmenge gleicher Größe, mit harten Labels und mit weichen Labels der Art des Laufs (was weiche Labels allein bringen)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="64"/>
+        <source>synthetic set</source>
+        <translation>synthetischer Satz</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="72"/>
+        <source>&amp;Evaluate</source>
+        <translation>&amp;Evaluieren</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="79"/>
+        <source>Evaluating on %1…</source>
+        <translation>Evaluiere auf %1…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="105"/>
+        <source>Start or open a run first: there is no synthetic set yet.</source>
+        <translation>Zuerst einen Lauf starten oder öffnen: Es gibt noch keinen synthetischen Satz.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="138"/>
+        <source>%1 on %2: %3 (iteration %4)</source>
+        <translation>%1 auf %2: %3 (Iteration %4)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="143"/>
+        <source>Done.</source>
+        <translation>Fertig.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="143"/>
+        <source>Stopped; the results so far stay in the table.</source>
+        <translation>Angehalten; die bisherigen Ergebnisse bleiben in der Tabelle.</translation>
     </message>
 </context>
 <context>
@@ -602,157 +717,158 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
 <context>
     <name>distillery::ui::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="82"/>
+        <location filename="../app/workbench/main_window.cpp" line="85"/>
+        <location filename="../app/workbench/main_window.cpp" line="534"/>
         <source>Distillery — dataset distillation workbench</source>
         <translation>Distillery — Werkbank für Datensatz-Destillation</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="122"/>
+        <location filename="../app/workbench/main_window.cpp" line="125"/>
         <source>Matching loss</source>
         <translation>Matching-Verlust</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="126"/>
+        <location filename="../app/workbench/main_window.cpp" line="129"/>
         <source>Soft labels</source>
         <translation>Weiche Labels</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <location filename="../app/workbench/main_window.cpp" line="130"/>
         <source>Hyperparameters</source>
         <translation>Hyperparameter</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="128"/>
+        <location filename="../app/workbench/main_window.cpp" line="131"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="145"/>
+        <location filename="../app/workbench/main_window.cpp" line="148"/>
         <source>%1 set to %2 from the next step</source>
         <translation>%1 ab dem nächsten Schritt auf %2 gesetzt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="147"/>
+        <location filename="../app/workbench/main_window.cpp" line="150"/>
         <source>%1 refused: %2</source>
         <translation>%1 abgelehnt: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="156"/>
+        <location filename="../app/workbench/main_window.cpp" line="159"/>
         <source>Memory sweep: %1 at N = %2</source>
         <translation>Speicher-Messreihe: %1 bei N = %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="171"/>
+        <location filename="../app/workbench/main_window.cpp" line="174"/>
         <source>The settings a run starts from (resources/presets); the choices below override them</source>
         <translation>Die Einstellungen, mit denen ein Lauf beginnt (resources/presets); die Auswahl darunter überschreibt sie</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="172"/>
+        <location filename="../app/workbench/main_window.cpp" line="175"/>
         <source>Preset</source>
         <translation>Voreinstellung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="175"/>
+        <location filename="../app/workbench/main_window.cpp" line="178"/>
         <source>Fashion-MNIST (built in)</source>
         <translation>Fashion-MNIST (eingebaut)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="176"/>
+        <location filename="../app/workbench/main_window.cpp" line="179"/>
         <source>CIFAR-10 binary folder…</source>
         <translation>CIFAR-10-Binärordner…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="177"/>
+        <location filename="../app/workbench/main_window.cpp" line="180"/>
         <source>CIFAR-100 binary folder…</source>
         <translation>CIFAR-100-Binärordner…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="178"/>
+        <location filename="../app/workbench/main_window.cpp" line="181"/>
         <source>Image folder (a folder per class)…</source>
         <translation>Bildordner (ein Ordner pro Klasse)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="179"/>
+        <location filename="../app/workbench/main_window.cpp" line="182"/>
         <source>As the preset says</source>
         <translation>Wie in der Voreinstellung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="180"/>
+        <location filename="../app/workbench/main_window.cpp" line="183"/>
         <source>Data set</source>
         <translation>Datensatz</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="182"/>
+        <location filename="../app/workbench/main_window.cpp" line="185"/>
         <source>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] or an IDX folder</source>
         <translation>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] oder ein IDX-Ordner</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="187"/>
+        <location filename="../app/workbench/main_window.cpp" line="190"/>
         <source>MTT (Cazenavette et al.)</source>
         <translation>MTT (Cazenavette et al.)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="188"/>
+        <location filename="../app/workbench/main_window.cpp" line="191"/>
         <source>TESLA (soft labels from the teacher)</source>
         <translation>TESLA (weiche Labels vom Lehrer)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="189"/>
+        <location filename="../app/workbench/main_window.cpp" line="192"/>
         <source>DATM (learned labels, growing window)</source>
         <translation>DATM (gelernte Labels, wachsendes Fenster)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="190"/>
+        <location filename="../app/workbench/main_window.cpp" line="193"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="194"/>
+        <location filename="../app/workbench/main_window.cpp" line="197"/>
         <source>unrolled: MTT&apos;s full back-propagation; tesla: TESLA&apos;s first-order constant-memory gradient; exact: the unrolled gradient with constant activation memory</source>
         <translation>unrolled: vollständige Backpropagation von MTT; tesla: Gradient erster Ordnung von TESLA mit konstantem Speicherbedarf; exact: der Gradient von unrolled mit konstantem Aktivierungsspeicher</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="196"/>
+        <location filename="../app/workbench/main_window.cpp" line="199"/>
         <source>Gradient</source>
         <translation>Gradient</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="200"/>
+        <location filename="../app/workbench/main_window.cpp" line="203"/>
         <source>Synthetic images per class</source>
         <translation>Synthetische Bilder pro Klasse</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="201"/>
+        <location filename="../app/workbench/main_window.cpp" line="204"/>
         <source>Images per class</source>
         <translation>Bilder pro Klasse</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="203"/>
+        <location filename="../app/workbench/main_window.cpp" line="206"/>
         <source>No data loaded yet</source>
         <translation>Noch keine Daten geladen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="207"/>
+        <location filename="../app/workbench/main_window.cpp" line="210"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="209"/>
+        <location filename="../app/workbench/main_window.cpp" line="212"/>
         <source>Expert trajectories</source>
         <translation>Experten-Trajektorien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="211"/>
+        <location filename="../app/workbench/main_window.cpp" line="214"/>
         <source>Not checked yet</source>
         <translation>Noch nicht geprüft</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="72"/>
+        <location filename="../app/workbench/main_window.cpp" line="75"/>
         <source>time left unknown</source>
         <translation>Restzeit unbekannt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/workbench/main_window.cpp" line="74"/>
+        <location filename="../app/workbench/main_window.cpp" line="77"/>
         <source>%n s left</source>
         <translation>
             <numerusform>noch %n s</numerusform>
@@ -760,7 +876,7 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/workbench/main_window.cpp" line="76"/>
+        <location filename="../app/workbench/main_window.cpp" line="79"/>
         <source>%n min left</source>
         <translation>
             <numerusform>noch %n min</numerusform>
@@ -768,418 +884,553 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         </translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="77"/>
+        <location filename="../app/workbench/main_window.cpp" line="80"/>
         <source>%1 h %2 min left</source>
         <translation>noch %1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="124"/>
+        <location filename="../app/workbench/main_window.cpp" line="127"/>
         <source>Learned lr</source>
         <translation>Gelernte lr</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="125"/>
+        <location filename="../app/workbench/main_window.cpp" line="128"/>
         <source>Memory against N</source>
         <translation>Speicher über N</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="214"/>
+        <location filename="../app/workbench/main_window.cpp" line="217"/>
         <source>default: the experts folder beside the runs</source>
         <translation>Standard: der Expertenordner neben den Läufen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="215"/>
+        <location filename="../app/workbench/main_window.cpp" line="218"/>
         <source>A folder of expert_NNNN.dtraj files; missing experts are trained into it</source>
         <translation>Ein Ordner mit expert_NNNN.dtraj-Dateien; fehlende Experten werden dort hinein trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="217"/>
+        <location filename="../app/workbench/main_window.cpp" line="220"/>
         <source>Choose folder…</source>
         <translation>Ordner wählen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="218"/>
+        <location filename="../app/workbench/main_window.cpp" line="221"/>
         <source>Train missing experts</source>
         <translation>Fehlende Experten trainieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="249"/>
-        <location filename="../app/workbench/main_window.cpp" line="625"/>
+        <location filename="../app/workbench/main_window.cpp" line="252"/>
+        <location filename="../app/workbench/main_window.cpp" line="802"/>
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="291"/>
+        <location filename="../app/workbench/main_window.cpp" line="294"/>
         <source>Expert trajectories folder</source>
         <translation>Ordner der Experten-Trajektorien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="309"/>
+        <location filename="../app/workbench/main_window.cpp" line="312"/>
         <source>Image folder (one subfolder per class)</source>
         <translation>Bildordner (ein Unterordner pro Klasse)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="309"/>
+        <location filename="../app/workbench/main_window.cpp" line="312"/>
         <source>Folder with the CIFAR binary files</source>
         <translation>Ordner mit den CIFAR-Binärdateien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="325"/>
+        <location filename="../app/workbench/main_window.cpp" line="328"/>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="325"/>
+        <location filename="../app/workbench/main_window.cpp" line="328"/>
         <source>Start a new run (experts are trained first if missing)</source>
         <translation>Einen neuen Lauf starten (fehlende Experten werden zuerst trainiert)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="326"/>
+        <location filename="../app/workbench/main_window.cpp" line="329"/>
         <source>&amp;Pause</source>
         <translation>&amp;Pause</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="326"/>
+        <location filename="../app/workbench/main_window.cpp" line="329"/>
         <source>Pause after the current step</source>
         <translation>Nach dem aktuellen Schritt pausieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="327"/>
+        <location filename="../app/workbench/main_window.cpp" line="330"/>
         <source>Res&amp;ume</source>
         <translation>&amp;Weiter</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="327"/>
+        <location filename="../app/workbench/main_window.cpp" line="330"/>
         <source>Continue the paused run</source>
         <translation>Den pausierten Lauf fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="328"/>
+        <location filename="../app/workbench/main_window.cpp" line="331"/>
         <source>Step &amp;once</source>
         <translation>&amp;Einzelschritt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="328"/>
+        <location filename="../app/workbench/main_window.cpp" line="331"/>
         <source>Perform one iteration, then pause</source>
         <translation>Eine Iteration ausführen, dann pausieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="329"/>
+        <location filename="../app/workbench/main_window.cpp" line="332"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="329"/>
+        <location filename="../app/workbench/main_window.cpp" line="332"/>
         <source>End the run; its images stay for export</source>
         <translation>Den Lauf beenden; seine Bilder bleiben zum Exportieren erhalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="330"/>
+        <location filename="../app/workbench/main_window.cpp" line="333"/>
         <source>&amp;Evaluate now</source>
         <translation>Jetzt &amp;auswerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="330"/>
+        <location filename="../app/workbench/main_window.cpp" line="333"/>
         <source>Train fresh networks on the synthetic set and test them</source>
         <translation>Neue Netze auf der synthetischen Menge trainieren und testen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="331"/>
+        <location filename="../app/workbench/main_window.cpp" line="334"/>
+        <source>Evaluate on other &amp;networks…</source>
+        <translation>Auf anderen &amp;Netzen evaluieren…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="335"/>
+        <source>Train ResNet-18, VGG-11, AlexNet, an MLP… on the synthetic set, beside the random real baselines</source>
+        <translation>ResNet-18, VGG-11, AlexNet, ein MLP… auf dem synthetischen Satz trainieren, neben den zufälligen echten Vergleichswerten</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="336"/>
         <source>&amp;Train missing experts</source>
         <translation>&amp;Fehlende Experten trainieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="331"/>
+        <location filename="../app/workbench/main_window.cpp" line="336"/>
         <source>Generate the expert trajectories the setup needs</source>
         <translation>Die Experten-Trajektorien erzeugen, die die Einrichtung benötigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="332"/>
+        <location filename="../app/workbench/main_window.cpp" line="337"/>
         <source>Export image &amp;grid…</source>
         <translation>Bild&amp;raster exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="332"/>
+        <location filename="../app/workbench/main_window.cpp" line="337"/>
         <source>Save the grid as one PNG</source>
         <translation>Das Raster als eine PNG-Datei speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="333"/>
+        <location filename="../app/workbench/main_window.cpp" line="338"/>
         <source>Export images to &amp;class folders…</source>
         <translation>Bilder in &amp;Klassenordner exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="334"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>Save every synthetic image as a PNG in a folder per class</source>
         <translation>Jedes synthetische Bild als PNG in einem Ordner pro Klasse speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="335"/>
+        <location filename="../app/workbench/main_window.cpp" line="340"/>
         <source>&amp;Open preset file…</source>
         <translation>&amp;Voreinstellungsdatei öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="335"/>
+        <location filename="../app/workbench/main_window.cpp" line="340"/>
         <source>Start from a preset file of your own</source>
         <translation>Von einer eigenen Voreinstellungsdatei ausgehen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="336"/>
+        <location filename="../app/workbench/main_window.cpp" line="341"/>
         <source>Open saved &amp;run…</source>
         <translation>Gespeicherten &amp;Lauf öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="337"/>
+        <location filename="../app/workbench/main_window.cpp" line="342"/>
         <source>Continue a run from its checkpoint (.dckpt)</source>
         <translation>Einen Lauf ab seinem Checkpoint fortsetzen (.dckpt)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="338"/>
+        <location filename="../app/workbench/main_window.cpp" line="343"/>
         <source>Com&amp;pare runs…</source>
         <translation>Läufe ver&amp;gleichen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="344"/>
         <source>Overlay the curves of saved runs and show their images side by side</source>
         <translation>Die Kurven gespeicherter Läufe übereinanderlegen und ihre Bilder nebeneinander zeigen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="340"/>
+        <location filename="../app/workbench/main_window.cpp" line="345"/>
+        <source>Fo&amp;llow a run folder…</source>
+        <translation>Lauf&amp;ordner verfolgen…</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="346"/>
+        <source>Show a run that runs elsewhere (distillery-cli, a cluster job) live from its folder, read-only</source>
+        <translation>Einen Lauf, der anderswo läuft (distillery-cli, ein Cluster-Job), live aus seinem Ordner zeigen, nur lesend</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="347"/>
+        <source>Stop follo&amp;wing</source>
+        <translation>Ver&amp;folgen beenden</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="347"/>
+        <source>Stop showing the followed run&apos;s folder</source>
+        <translation>Den Ordner des verfolgten Laufs nicht mehr zeigen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="349"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="340"/>
-        <location filename="../app/workbench/main_window.cpp" line="777"/>
+        <location filename="../app/workbench/main_window.cpp" line="349"/>
+        <location filename="../app/workbench/main_window.cpp" line="954"/>
         <source>Quit Distillery</source>
         <translation>Distillery beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="341"/>
+        <location filename="../app/workbench/main_window.cpp" line="350"/>
         <source>Zoom &amp;in</source>
         <translation>&amp;Vergrößern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="341"/>
+        <location filename="../app/workbench/main_window.cpp" line="350"/>
         <source>Larger synthetic images</source>
         <translation>Größere synthetische Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="342"/>
+        <location filename="../app/workbench/main_window.cpp" line="351"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="342"/>
+        <location filename="../app/workbench/main_window.cpp" line="351"/>
         <source>Smaller synthetic images</source>
         <translation>Kleinere synthetische Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="343"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>&amp;Reset layout</source>
         <translation>Layout &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="343"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Put every view back where it started</source>
         <translation>Jede Ansicht an ihren ursprünglichen Platz zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="344"/>
+        <location filename="../app/workbench/main_window.cpp" line="353"/>
         <source>&amp;About Distillery</source>
         <translation>Über &amp;Distillery</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="378"/>
+        <location filename="../app/workbench/main_window.cpp" line="401"/>
         <source>Preset file</source>
         <translation>Voreinstellungsdatei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="378"/>
+        <location filename="../app/workbench/main_window.cpp" line="401"/>
         <source>Presets (*.preset);;All files (*)</source>
         <translation>Voreinstellungen (*.preset);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="384"/>
+        <location filename="../app/workbench/main_window.cpp" line="407"/>
         <source>Saved run</source>
         <translation>Gespeicherter Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="385"/>
+        <location filename="../app/workbench/main_window.cpp" line="408"/>
         <source>Distillery checkpoints (*.dckpt);;All files (*)</source>
         <translation>Distillery-Checkpoints (*.dckpt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="401"/>
+        <location filename="../app/workbench/main_window.cpp" line="416"/>
+        <location filename="../app/workbench/main_window.cpp" line="501"/>
+        <location filename="../app/workbench/main_window.cpp" line="507"/>
+        <source>Follow a run folder</source>
+        <translation>Laufordner verfolgen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="436"/>
         <source>About Distillery</source>
         <translation>Über Distillery</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="402"/>
+        <location filename="../app/workbench/main_window.cpp" line="437"/>
         <source>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Dataset distillation by trajectory matching: MTT, TESLA, DATM and an exact constant-memory gradient, live.</source>
         <translation>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Datensatz-Destillation durch Trajektorien-Matching: MTT, TESLA, DATM und ein exakter Gradient mit konstantem Speicherbedarf, live.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="407"/>
+        <location filename="../app/workbench/main_window.cpp" line="442"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="416"/>
+        <location filename="../app/workbench/main_window.cpp" line="453"/>
         <source>&amp;Run</source>
         <translation>&amp;Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="421"/>
+        <location filename="../app/workbench/main_window.cpp" line="459"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="428"/>
+        <location filename="../app/workbench/main_window.cpp" line="466"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="430"/>
+        <location filename="../app/workbench/main_window.cpp" line="468"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="450"/>
+        <location filename="../app/workbench/main_window.cpp" line="488"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="465"/>
+        <location filename="../app/workbench/main_window.cpp" line="499"/>
+        <source>Stop the current run or job before following another run.</source>
+        <translation>Beenden Sie den laufenden Lauf oder Auftrag, bevor Sie einen anderen Lauf verfolgen.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="505"/>
+        <source>%1 is not a folder. Choose the folder a run writes (distillery-cli&apos;s --out).</source>
+        <translation>%1 ist kein Ordner. Wählen Sie den Ordner, den ein Lauf schreibt (--out von distillery-cli).</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="523"/>
+        <source>Distillery — following %1 (read-only)</source>
+        <translation>Distillery — verfolgt %1 (nur lesend)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="524"/>
+        <source>Following %1, read-only: its new iterations show as the run writes them. File → Stop following ends it.</source>
+        <translation>%1 wird verfolgt, nur lesend: neue Iterationen erscheinen, sobald der Lauf sie schreibt. Datei → Verfolgen beenden beendet es.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="537"/>
+        <source>Stopped following %1</source>
+        <translation>%1 wird nicht mehr verfolgt</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="543"/>
+        <source>Following (read-only): waiting for the run&apos;s first checkpoint</source>
+        <translation>Verfolgt (nur lesend): wartet auf den ersten Checkpoint des Laufs</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="544"/>
+        <source>Following (read-only): running</source>
+        <translation>Verfolgt (nur lesend): läuft</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="545"/>
+        <source>Following (read-only): the run has finished</source>
+        <translation>Verfolgt (nur lesend): der Lauf ist fertig</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="546"/>
+        <source>Following (read-only): a guard stopped the run at iteration %1</source>
+        <translation>Verfolgt (nur lesend): ein Wächter hat den Lauf bei Iteration %1 angehalten</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="548"/>
+        <source>Following (read-only): nothing new for %1 min; the run may have stopped</source>
+        <translation>Verfolgt (nur lesend): seit %1 min nichts Neues; der Lauf ist vielleicht beendet</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="559"/>
+        <source>A new run started in %1: showing it from its start</source>
+        <translation>In %1 hat ein neuer Lauf begonnen: er wird von Anfang an gezeigt</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="568"/>
+        <source>Evaluation after %1 iterations: %2 % ± %3 test accuracy</source>
+        <translation>Evaluation nach %1 Iterationen: %2 % ± %3 Testgenauigkeit</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../app/workbench/main_window.cpp" line="574"/>
+        <source>%1 (the latest of %n evaluations read)</source>
+        <translation>
+            <numerusform>%1 (die neueste von %n gelesenen Evaluation)</numerusform>
+            <numerusform>%1 (die neueste von %n gelesenen Evaluationen)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="578"/>
+        <source>Following: %1</source>
+        <translation>Verfolgen: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="595"/>
+        <source>The followed run has finished: %1 iterations</source>
+        <translation>Der verfolgte Lauf ist fertig: %1 Iterationen</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="598"/>
+        <source>The followed run was stopped at iteration %1: %2</source>
+        <translation>Der verfolgte Lauf wurde bei Iteration %1 angehalten: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="601"/>
+        <source>The followed run wrote nothing new for %1 min: it may have stopped (File → Stop following ends following)</source>
+        <translation>Der verfolgte Lauf hat seit %1 min nichts Neues geschrieben: er ist vielleicht beendet (Datei → Verfolgen beenden beendet das Verfolgen)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="605"/>
+        <source>The followed run is running, at iteration %1</source>
+        <translation>Der verfolgte Lauf läuft, bei Iteration %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="629"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="465"/>
+        <location filename="../app/workbench/main_window.cpp" line="629"/>
         <source>GPU (%1)</source>
         <translation>GPU (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="467"/>
+        <location filename="../app/workbench/main_window.cpp" line="631"/>
         <source>%1 of %2 experts ready in %3</source>
         <translation>%1 von %2 Experten bereit in %3</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="468"/>
+        <location filename="../app/workbench/main_window.cpp" line="632"/>
         <source>%1 of %2 experts in %3: Start trains the missing ones</source>
         <translation>%1 von %2 Experten in %3: Starten trainiert die fehlenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="475"/>
+        <location filename="../app/workbench/main_window.cpp" line="639"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="581"/>
+        <location filename="../app/workbench/main_window.cpp" line="758"/>
         <source> · %1 it/s · %2</source>
         <translation> · %1 it/s · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="777"/>
+        <location filename="../app/workbench/main_window.cpp" line="954"/>
         <source>A run is in progress. Quit anyway? Its last checkpoint (at most 10 iterations back) stays in its folder, and File → Open saved run… continues it.</source>
         <translation>Ein Lauf ist im Gange. Trotzdem beenden? Sein letzter Checkpoint (höchstens 10 Iterationen zurück) bleibt in seinem Ordner, und Datei → Gespeicherten Lauf öffnen… setzt ihn fort.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="484"/>
+        <location filename="../app/workbench/main_window.cpp" line="648"/>
         <source>Run started: %1 iterations</source>
         <translation>Lauf gestartet: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="502"/>
+        <location filename="../app/workbench/main_window.cpp" line="584"/>
+        <source>Last written %1</source>
+        <translation>Zuletzt geschrieben %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="662"/>
         <source>Saved at %1</source>
         <translation>Gespeichert bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="549"/>
+        <location filename="../app/workbench/main_window.cpp" line="725"/>
         <source>Stepped to iteration %1</source>
         <translation>Einzelschritt bis Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="550"/>
+        <location filename="../app/workbench/main_window.cpp" line="726"/>
         <source>Paused at iteration %1</source>
         <translation>Pausiert bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="551"/>
+        <location filename="../app/workbench/main_window.cpp" line="727"/>
         <source>Resumed at iteration %1</source>
         <translation>Fortgesetzt bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="552"/>
+        <location filename="../app/workbench/main_window.cpp" line="728"/>
         <source>Stopped at iteration %1</source>
         <translation>Gestoppt bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="553"/>
+        <location filename="../app/workbench/main_window.cpp" line="729"/>
         <source>Finished: %1 iterations</source>
         <translation>Fertig: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="564"/>
+        <location filename="../app/workbench/main_window.cpp" line="740"/>
         <source>Iteration %1: update skipped</source>
         <translation>Iteration %1: Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="577"/>
+        <location filename="../app/workbench/main_window.cpp" line="753"/>
         <source>Iteration %1 / %2</source>
         <translation>Iteration %1 / %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="624"/>
+        <location filename="../app/workbench/main_window.cpp" line="801"/>
         <source>Setup refused: %1</source>
         <translation>Einrichtung abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="631"/>
+        <location filename="../app/workbench/main_window.cpp" line="808"/>
         <source>Image grid written to %1</source>
         <translation>Bildraster nach %1 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="631"/>
+        <location filename="../app/workbench/main_window.cpp" line="808"/>
         <source>Export failed: %1</source>
         <translation>Exportieren fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="638"/>
+        <location filename="../app/workbench/main_window.cpp" line="815"/>
         <source>%1 images written to class folders in %2</source>
         <translation>%1 Bilder in Klassenordner in %2 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="639"/>
+        <location filename="../app/workbench/main_window.cpp" line="816"/>
         <source>Export failed after %1 images: %2</source>
         <translation>Exportieren nach %1 Bildern fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="664"/>
-        <location filename="../app/workbench/main_window.cpp" line="667"/>
-        <location filename="../app/workbench/main_window.cpp" line="672"/>
+        <location filename="../app/workbench/main_window.cpp" line="841"/>
+        <location filename="../app/workbench/main_window.cpp" line="844"/>
+        <location filename="../app/workbench/main_window.cpp" line="849"/>
         <source>Export image grid</source>
         <translation>Bildraster exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="664"/>
-        <location filename="../app/workbench/main_window.cpp" line="677"/>
+        <location filename="../app/workbench/main_window.cpp" line="841"/>
+        <location filename="../app/workbench/main_window.cpp" line="854"/>
         <source>Scale (pixels per image pixel):</source>
         <translation>Maßstab (Pixel pro Bildpixel):</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="668"/>
+        <location filename="../app/workbench/main_window.cpp" line="845"/>
         <source>PNG images (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="677"/>
-        <location filename="../app/workbench/main_window.cpp" line="685"/>
+        <location filename="../app/workbench/main_window.cpp" line="854"/>
+        <location filename="../app/workbench/main_window.cpp" line="862"/>
         <source>Export images</source>
         <translation>Bilder exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="681"/>
+        <location filename="../app/workbench/main_window.cpp" line="858"/>
         <source>Folder for the class folders</source>
         <translation>Ordner für die Klassenordner</translation>
     </message>
@@ -1433,98 +1684,129 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         <translation>Beschäftigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker.cpp" line="301"/>
-        <location filename="../app/workbench/run_worker.cpp" line="302"/>
+        <location filename="../app/workbench/run_worker.cpp" line="307"/>
+        <location filename="../app/workbench/run_worker.cpp" line="308"/>
         <source>Error: %1</source>
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="62"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="66"/>
         <source>Loading %1…</source>
         <translation>%1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="69"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="73"/>
         <source>%1: %2 training and %3 test images of %4×%5×%6, %7 classes, %8</source>
         <translation>%1: %2 Trainings- und %3 Testbilder zu %4×%5×%6, %7 Klassen, %8</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="95"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="99"/>
         <source>Training %1 experts × %2 epochs into %3</source>
         <translation>%1 Experten × %2 Epochen werden in %3 trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="103"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="107"/>
         <source>Expert training stopped; %1 complete experts kept</source>
         <translation>Experten-Training gestoppt; %1 vollständige Experten behalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="106"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="110"/>
         <source>Experts ready: %1 in %2</source>
         <translation>Experten bereit: %1 in %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="163"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="162"/>
         <source>Iteration %1: %2. The run is paused at its last good state.</source>
         <translation>Iteration %1: %2. Der Lauf ist in seinem letzten guten Zustand pausiert.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="189"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="185"/>
         <source>Iteration %1: %2; update skipped</source>
         <translation>Iteration %1: %2; Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="251"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="247"/>
         <source>Measuring memory against the number of student steps…</source>
         <translation>Speicherbedarf in Abhängigkeit von der Anzahl der Schüler-Schritte wird gemessen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="271"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="277"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="344"/>
         <source>Nothing to evaluate yet: start a run first</source>
         <translation>Noch nichts auszuwerten: Starten Sie zuerst einen Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="276"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="282"/>
         <source>Evaluating: %1 networks × %2 epochs</source>
         <translation>Auswertung: %1 Netze × %2 Epochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="280"/>
-        <source>evaluation: %1</source>
-        <translation>Auswertung: %1</translation>
-    </message>
-    <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="296"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="307"/>
         <source>Iteration %1: the synthetic set scores %2</source>
         <translation>Iteration %1: Die synthetische Menge erreicht %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="300"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="301"/>
         <source>Evaluation stopped at iteration %1</source>
         <translation>Evaluation bei Iteration %1 gestoppt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="321"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="289"/>
+        <source>evaluation (%1): %2</source>
+        <translation>Evaluation (%1): %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="299"/>
+        <source>synthetic set</source>
+        <translation>synthetischer Satz</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="325"/>
+        <source>; %1: %2 ± %3 %</source>
+        <translation>; %1: %2 ± %3 %</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="363"/>
+        <source>Evaluating on %1: %2</source>
+        <translation>Evaluiere auf %1: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="367"/>
+        <source>%1, %2: %3</source>
+        <translation>%1, %2: %3</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="390"/>
+        <source>Iteration %1: evaluated on %2</source>
+        <translation>Iteration %1: evaluiert auf %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="391"/>
+        <source>Evaluation on other networks stopped at iteration %1</source>
+        <translation>Evaluation auf anderen Netzen bei Iteration %1 angehalten</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="412"/>
         <source>Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.</source>
         <translation>Checkpoint nicht gespeichert: %1. Der Lauf geht weiter; der letzte Checkpoint bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="331"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="422"/>
         <source>The run folder&apos;s files were not updated: %1. The run goes on.</source>
         <translation>Die Dateien im Laufordner wurden nicht aktualisiert: %1. Der Lauf geht weiter.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="340"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="431"/>
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="358"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="449"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="384"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="476"/>
         <source>Opened %1 at iteration %2 of %3</source>
         <translation>%1 bei Iteration %2 von %3 geöffnet</translation>
     </message>

@@ -8,6 +8,10 @@
 #include "config/settings.h"
 #include "data/transform.h"
 
+namespace distillery {
+class ProcessGroup;
+}
+
 namespace distillery::cli {
 
 struct Options {
@@ -28,7 +32,17 @@ struct Options {
     bool quiet = false;
     std::int64_t checkpoint_every = 10;  // distill: a checkpoint every this many iterations (0: only at the end)
     std::string resume;                  // distill: a checkpoint, or the folder of one, to continue
+    std::string arch = "convnet";        // eval: the networks to train, comma-separated
+    bool baselines = false;              // eval --synthetic: also the random real subsets
+    // The job's other processes when this is one rank of several (RANK, WORLD_SIZE, ... set);
+    // null for a single process. Rank 0 writes the run folder and the metrics.
+    ProcessGroup* group = nullptr;
+    bool lead() const;  // a single process, or rank 0
 };
+
+// --metrics FILE for this process: FILE itself on rank 0 (or a single process), and FILE with
+// ".rank<r>" before its extension on the other ranks, so that each file has one writer.
+std::string metrics_path_for_rank(const Options& o);
 
 // distill: the checkpoint's name inside --out.
 constexpr const char* kCheckpointName = "checkpoint.dckpt";
@@ -52,6 +66,10 @@ Settings resume_settings(const Options& o);
 // `distill`: experts first if missing (or the run continued from --resume), then the
 // distillation run with checkpoints, evaluations and outputs.
 int run_distill(const Settings& s, const Options& o, const PreparedData& data, MetricsLog& log);
+
+// eval: a synthetic set (--synthetic) or a random real subset, on each --arch network; with
+// --baselines, the random real subsets beside the synthetic set (eval_command.cpp).
+int run_eval(const Settings& s, const Options& o, const PreparedData& data, MetricsLog& log);
 
 // Files shared with the Python references (interop_commands.cpp). `export-pt`: a .dsyn as
 // images_best.pt, labels_best.pt and lr_best.pt; `import-experts`: MTT replay buffers into the

@@ -16,6 +16,9 @@
 #include "distill/run.h"
 #include "distill/run_outputs.h"
 #include "distill/run_settings.h"
+#include "distributed/gradient_exchange.h"
+#include "distributed/process_group.h"
+#include "distributed/run_agreement.h"
 #include "expert/expert_fit.h"
 #include "expert/expert_trainer.h"
 #include "expert/trajectory.h"
@@ -102,9 +105,26 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
     const auto eval_cfg = EvalConfig::from_settings(s, data.name);
     std::unique_ptr<DistillRun> run;
     std::string experts_dir;
-    // Before any work: the folder must take files, and no other run may be writing it.
+    // Before any work: the folder must take files, and no other run may be writing it. In a job
+    // of several processes rank 0 alone writes it and holds its lock for the whole job; the
+    // others never write there (resuming, they only read the checkpoint), and they learn from the
+    // vote when rank 0 cannot take it.
     const std::string out = distill_out_dir(o);
-    const FolderLock lock(out, "distillery-cli " + o.command);
+    std::optional<FolderLock> lock;
+    std::string lock_problem;
+    try {
+        if (o.lead())
+            lock.emplace(out, "distillery-cli " + o.command +
+                                  (o.group ? ", rank 0 of " + std::to_string(o.group->world_size()) : std::string()));
+    } catch (const Error& e) {
+        if (!o.group) throw;
+        lock_problem = e.what();
+    }
+    if (o.group && o.group->count(!lock_problem.empty(), "taking the run folder") > 0) {
+        if (!lock_problem.empty()) throw Error(lock_problem);
+        throw Error(o.group->environment().describe() + ": rank 0 cannot write the run folder " + out +
+                    " (its output says why)");
+    }
     // The configuration as it will be once the --set changes of a resumed run apply (at its next
     // step): the number of iterations and the evaluation interval come from here.
     DistillConfig cfg;
@@ -129,25 +149,45 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
         cfg = DistillConfig::from_settings(s, data.name);
         const auto expert_cfg = ExpertConfig::from_settings(s, data.name);
         experts_dir = experts_dir_for(s, o);
-        if (ExpertStore(experts_dir).count() < expert_cfg.num_experts) {
+        // Several processes train the missing experts together when rank 0 finds some missing.
+        const bool missing = ExpertStore(experts_dir).count() < expert_cfg.num_experts;
+        if (o.group ? o.group->count(o.lead() && missing, "the expert check") > 0 : missing) {
             const int rc = run_experts(s, o, data, log);
             if (rc != 0) return rc;
         }
         check_experts_fit(experts_dir, data, expert_cfg);
         run = std::make_unique<DistillRun>(std::make_shared<PreparedData>(data), experts_dir, cfg);
     }
+    // One rank of several: the gradients are averaged at every step, and a Ctrl-C on any rank
+    // stops every rank after the same iteration.
+    std::shared_ptr<GradientExchange> exchange;
+    if (o.group) {
+        exchange = std::make_shared<GradientExchange>(*o.group, [] { return g_interrupted != 0; });
+        run->set_exchange(exchange);
+        const auto differs = check_ranks_agree(*run, s.to_text(), *o.group, "at the start");
+        if (!differs.empty()) throw Error(differs);
+    }
+    const auto stop_requested = [&] { return exchange ? exchange->stop_agreed() : g_interrupted != 0; };
     const std::string checkpoint = (fs::path(out) / kCheckpointName).string();
     // Checkpoints between the ends of the run are a safety net: when one cannot be written the
     // previous one stays, and the run goes on. The ones at the end must succeed.
     auto save = [&](bool must_succeed) {
+        if (!o.lead()) return;  // rank 0 writes the run folder
         try {
             save_checkpoint(*run, s.to_text(), experts_dir, checkpoint);
+            // With each checkpoint, the metrics so far: a workbench following the folder (File →
+            // Follow a run folder) then shows the evaluations as they are made, not at the end.
+            log.write((fs::path(out) / kMetricsName).string());
         } catch (const Error& e) {
             if (must_succeed) throw;
             std::cerr << "\ndistill: checkpoint not saved: " << e.what() << "; the run goes on\n";
         }
     };
 
+    if (o.group)
+        std::cout << "distill: " << o.group->world_size() << " ranks, " << o.group->world_size()
+                  << " expert trajectories per update (one per rank), gradients averaged by " << o.group->backend()
+                  << "\n";
     std::cout << "distill: " << cfg.method << ", " << to_string(cfg.mode) << " gradient, " << to_string(cfg.labels)
               << " labels, " << to_string(cfg.init) << " init, ipc " << cfg.ipc << ", " << cfg.syn_steps
               << " student steps towards epoch +" << cfg.expert_epochs << ", start epochs " << cfg.min_start_epoch
@@ -161,17 +201,20 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
     p.total = std::max<std::int64_t>(cfg.iterations - first, 0);
     const auto start = std::chrono::steady_clock::now();
     StepRecord stopped;  // the step a guard stopped, if any
-    while (run->iteration() < cfg.iterations && g_interrupted == 0) {
+    double allreduce_seconds = 0, step_seconds = 0;
+    while (run->iteration() < cfg.iterations && !stop_requested()) {
         StepRecord r;
         try {
             r = run->step();
         } catch (const Error&) {
-            // A refusal inside a step (a damaged expert file) rolls the step back: what the run
-            // reached so far is kept before the message ends the command.
+            // A refusal inside a step (a damaged expert file, another rank gone) rolls the step
+            // back: what the run reached so far is kept before the message ends the command.
             save(false);
-            log.write((fs::path(out) / kMetricsName).string());
+            if (o.lead()) log.write((fs::path(out) / kMetricsName).string());
             throw;
         }
+        allreduce_seconds += r.allreduce_seconds;
+        step_seconds += r.seconds;
         log.add(step_row(r));
         if (!r.guard.empty()) {
             stopped = r;
@@ -186,13 +229,33 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
         p.detail = detail;
         bar.update(p);
         if (o.checkpoint_every > 0 && done % o.checkpoint_every == 0 && done < cfg.iterations) save(false);
-        if (cfg.eval_every > 0 && done % cfg.eval_every == 0 && done < cfg.iterations) {
+        if (o.lead() && cfg.eval_every > 0 && done % cfg.eval_every == 0 && done < cfg.iterations) {
             bar.finish();
             std::cout << "iteration " << done << ":\n";
             evaluate_logged("synthetic", done, [&](const ProgressFn& f) { return run->evaluate(eval_cfg, f); }, o, log);
         }
     }
     bar.finish();
+    if (o.group && stopped.guard.empty()) {
+        // Before rank 0 writes anything: every rank must hold the same run. (A guard that only
+        // one rank saw, running out of memory, ends that rank; the others then lose it.)
+        const auto differs = check_ranks_agree(*run, s.to_text(), *o.group, "at the end");
+        if (!differs.empty()) throw Error(differs);
+        const auto steps = static_cast<double>(std::max<std::int64_t>(run->iteration() - first, 1));
+        std::printf("distill: the %d ranks hold the same synthetic set, bit for bit; %s spent %.3f ms per iteration "
+                    "in the all-reduce (%.1f%% of its steps, waiting for the slowest rank included)\n",
+                    o.group->world_size(), o.group->environment().describe().c_str(), 1000 * allreduce_seconds / steps,
+                    100 * allreduce_seconds / std::max(step_seconds, 1e-12));
+        std::fflush(stdout);
+    }
+    if (!o.lead()) {
+        // Rank 0 writes the checkpoint, the outputs and the evaluations.
+        if (!stopped.guard.empty()) {
+            std::cerr << "distill: stopped at iteration " << stopped.iteration << ": " << stopped.guard << "\n";
+            return kExitGuard;
+        }
+        return stop_requested() ? 130 : 0;
+    }
     save(true);
 
     write_synthetic_and_settings(*run, s.to_text(), out);
@@ -209,7 +272,7 @@ int run_distill(const Settings& s, const Options& o, const PreparedData& data, M
                   << "  distillery-cli distill --resume " << out << " --set KEY=VALUE\n";
         return kExitGuard;
     }
-    if (g_interrupted) {
+    if (stop_requested()) {
         log.write((fs::path(out) / kMetricsName).string());
         std::cout << "distill: interrupted; the synthetic set so far is saved; continue with\n"
                   << "  distillery-cli distill --resume " << out << "\n";

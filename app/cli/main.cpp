@@ -19,8 +19,12 @@
 #include "data/transform.h"
 #include "distill/run_settings.h"
 #include "distill/synthetic_set.h"
+#include "distributed/expert_share.h"
+#include "distributed/launch.h"
+#include "distributed/process_group.h"
 #include "eval/evaluate.h"
 #include "expert/expert_trainer.h"
+#include "nn/architectures.h"
 
 namespace fs = std::filesystem;
 using namespace distillery;
@@ -60,6 +64,12 @@ options:
   --iterations N       distill: number of iterations (the preset's Iteration)
   --ipc N              images per class
   --synthetic FILE     eval, export-pt: a synthetic set written by distill
+  --arch NAME[,NAME...]
+                       eval: the networks to train and test, each in turn (default convnet): convnet,
+                       convnetbn, mlp, alexnet, vgg11, vgg11bn, resnet18, resnet18bn
+  --baselines          eval --synthetic: also the random real subset `distill` compares with (same
+                       images per class), with hard labels and, for a soft-labelled set, with the same
+                       kind of soft labels from the experts
   --images FILE, --labels FILE, --lr FILE
                        import-synthetic: the .pt files (the lr defaults to the settings' lr_teacher)
   --metrics FILE       write metrics; .json for JSON, else CSV (distill also writes --out/metrics.csv)
@@ -67,15 +77,24 @@ options:
                        at the end); it is always saved at the end, on Ctrl-C and when a guard stops the run
   --resume PATH|DIR    distill: continue the run saved in a checkpoint (or an --out folder), with its
                        settings, data and experts; --set may change hyperparameters that can change mid-run
-  --device D           auto (default), cpu or cuda
+  --device D           auto (default), cpu or cuda (several processes: Gloo on CPU, NCCL on CUDA)
   --threads N          CPU threads (default: all cores)
   --quiet              no progress bars
   -h, --help           this text
 
+several processes (experts, distill): started by torchrun, srun or by hand, each with the
+environment variables RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT (and LOCAL_RANK for its GPU);
+experts: each rank trains its share; distill: every rank matches its own expert and the
+gradients are averaged; rank 0 writes --out and --metrics (see the README)
+
 exit status: 0 done, 2 a bad option, setting or file (or a folder another run is using), 3 an
 internal error (a bug: please report it), 4 a guard stopped `distill` (a non-finite loss, a runaway
-learned lr, out of memory: the message says what to change), 130 interrupted (Ctrl-C, SIGTERM)
+learned lr, out of memory: the message says what to change), 5 another process of a job of
+several stopped or cannot be reached, 130 interrupted (Ctrl-C, SIGTERM)
 )";
+
+// A rank that lost the others of its job.
+constexpr int kExitRankLost = 5;
 
 Options parse_args(int argc, char** argv) {
     Options o;
@@ -114,6 +133,8 @@ Options parse_args(int argc, char** argv) {
                 throw Error("option --checkpoint-every needs a number of iterations (0: only at the end), not '" + v + "'");
             o.checkpoint_every = *n;
         } else if (a == "--resume") o.resume = value(i);
+        else if (a == "--arch") o.arch = value(i);
+        else if (a == "--baselines") o.baselines = true;
         else if (!a.empty() && a[0] == '-') throw Error("unknown option '" + a + "' (see --help)");
         else if (o.command.empty()) o.command = a;
         else o.positional.push_back(a);
@@ -140,6 +161,16 @@ namespace distillery::cli {
 
 volatile std::sig_atomic_t g_interrupted = 0;
 
+bool Options::lead() const { return group == nullptr || group->rank() == 0; }
+
+std::string metrics_path_for_rank(const Options& o) {
+    if (o.lead() || o.metrics.empty()) return o.metrics;
+    const fs::path path(o.metrics);
+    return (path.parent_path() / (path.stem().string() + ".rank" + std::to_string(o.group->rank()) +
+                                  path.extension().string()))
+        .string();
+}
+
 std::string experts_dir_for(const Settings& s, const Options& o) {
     return o.experts_dir.empty() ? default_experts_dir(s) : o.experts_dir;
 }
@@ -165,24 +196,42 @@ int run_experts(const Settings& s, const Options& o, const PreparedData& data, M
     const std::string dir = experts_dir_for(s, o);
     std::cout << "experts: " << cfg.num_experts << " x " << cfg.train_epochs << " epochs into " << dir << " ("
               << cfg.net_for(data).describe() << ", lr " << cfg.lr << ", DSA " << cfg.dsa_strategy << ")\n";
+    // Several processes: each trains its share of the missing experts (rank 0 lists them).
+    std::vector<std::int64_t> share;
+    if (o.group) {
+        share = experts_for_rank(data, cfg, dir, *o.group);
+        std::cout << "experts: " << o.group->environment().describe() << " trains " << share.size()
+                  << " of the missing experts\n";
+    }
     cli::ProgressBar bar(o.quiet);
-    const auto report = generate_experts(
-        data, cfg, dir, [&](const Progress& p) { bar.update(p); return cli::g_interrupted == 0; },
-        [&](const ExpertEpoch& e) {
+    const auto keep_going = [&](const Progress& p) { bar.update(p); return cli::g_interrupted == 0; };
+    const auto on_epoch = [&](const ExpertEpoch& e) {
             log.add({{"kind", "expert_epoch"}, {"expert", std::to_string(e.expert)}, {"epoch", std::to_string(e.epoch)},
                      {"train_loss", number(e.train_loss)}, {"test_accuracy", number(e.test_accuracy)},
                      {"seconds", number(e.seconds)},
                      {"images_per_second", number(e.images / std::max(e.seconds, 1e-9))}});
-        });
+        };
+    const auto report = o.group ? generate_experts_at(data, cfg, dir, share, keep_going, on_epoch)
+                                : generate_experts(data, cfg, dir, keep_going, on_epoch);
     bar.finish();
     if (report.already_present > 0)
         std::cout << "experts: " << report.already_present << " already in " << dir << ", kept\n";
     for (size_t i = 0; i < report.final_accuracy.size(); ++i)
-        std::cout << "expert " << report.already_present + static_cast<std::int64_t>(i) << ": test accuracy "
+        std::cout << "expert " << report.trained_indices[i] << ": test accuracy "
                   << percent(report.final_accuracy[i]) << " after " << cfg.train_epochs << " epochs\n";
     if (report.trained > 0)
         std::cout << "experts: trained " << report.trained << " at " << static_cast<long>(report.images_per_second())
                   << " images/s\n";
+    if (o.group) {
+        // Also where the ranks wait for each other: the folder is complete when this returns.
+        const int stopped = o.group->count(report.cancelled, "the end of the expert generation");
+        if (stopped > 0) {
+            std::cout << "experts: interrupted on " << stopped << " of " << o.group->world_size()
+                      << " ranks; the complete experts are kept, run the same command again to continue\n";
+            return 130;
+        }
+        return 0;
+    }
     if (report.cancelled) {
         std::cout << "experts: interrupted; " << report.already_present + report.trained
                   << " complete experts are kept, run the same command again to continue\n";
@@ -191,51 +240,13 @@ int run_experts(const Settings& s, const Options& o, const PreparedData& data, M
     return 0;
 }
 
-int run_eval(const Settings& s, const Options& o, const PreparedData& data, MetricsLog& log) {
-    const auto cfg = EvalConfig::from_settings(s, data.name);
-    Tensor images, labels;
-    double lr = s.number("lr_teacher", 0.01);
-    std::string what;
-    if (!o.synthetic.empty()) {
-        auto set = load_synthetic_set(o.synthetic);
-        if (set.images.size(1) != data.channels() || set.images.size(2) != data.height() ||
-            set.images.size(3) != data.width())
-            throw Error(o.synthetic + ": its images do not have the size of " + data.name + "'s");
-        if (set.info["transform"] != data.transform.describe())
-            throw Error(o.synthetic + ": made with " + set.info["transform"] + " data, but the settings give " +
-                        data.transform.describe() + " (set zca accordingly)");
-        check_synthetic_labels(set.labels, data.num_classes(), o.synthetic + " (for " + data.name + ")");
-        images = set.images;
-        labels = set.labels;
-        lr = set.lr;
-        what = "synthetic set " + o.synthetic;
-    } else {
-        const auto ipc = s.integer("ipc", 10);
-        std::tie(images, labels) = random_real_subset(data, ipc, static_cast<std::uint64_t>(s.integer("seed", 0)));
-        what = "random real subset (ipc " + std::to_string(ipc) + ")";
-    }
-    std::cout << "eval: " << what << ", " << images.size(0) << " images, " << cfg.networks << " networks x "
-              << cfg.epochs << " epochs, lr " << lr << "\n";
-    cli::ProgressBar bar(o.quiet);
-    const auto result = evaluate_set(data, images, labels, lr, cfg, [&](const Progress& p) {
-        bar.update(p);
-        return cli::g_interrupted == 0;
-    });
-    bar.finish();
-    std::cout << what << ": test accuracy " << result.summary() << " in " << cli::format_duration(result.seconds)
-              << "\n";
-    log.add({{"kind", "eval"}, {"set", o.synthetic.empty() ? "random_real" : o.synthetic},
-             {"images", std::to_string(images.size(0))}, {"networks", std::to_string(cfg.networks)},
-             {"epochs", std::to_string(cfg.epochs)}, {"accuracy_mean", number(result.mean)},
-             {"accuracy_std", number(result.std)}, {"seconds", number(result.seconds)}});
-    return 0;
-}
 
 }  // namespace distillery::cli
 
 namespace {
 
-int run(const Options& o) {
+int run(const Options& options) {
+    Options o = options;
     if (o.command == "help") {
         std::cout << kUsage;
         return 0;
@@ -264,8 +275,28 @@ int run(const Options& o) {
                        o.command == "distill";
     if (!known) throw Error("unknown command '" + o.command + "' (see --help)");
     init_runtime(o.threads);
+    // One rank of several: join the others first, so that a rank that refuses its input below
+    // ends the job at once (its connections close) instead of leaving the others waiting.
+    const auto launch = launch_environment_from_env();
+    std::unique_ptr<ProcessGroup> group;
+    if (launch.distributed()) {
+        if (o.command != "experts" && o.command != "distill")
+            throw Error("WORLD_SIZE is " + std::to_string(launch.world_size) + ", but only `experts` and `distill` run "
+                        "across processes; run `" + o.command + "` in one process (unset WORLD_SIZE)");
+        const auto device = resolve_device(o.device);
+        // The rendezvous waits for every rank (up to DISTILLERY_DIST_TIMEOUT): say for what.
+        if (!o.quiet)
+            std::cerr << "distributed: " << launch.describe() << " waiting for the other ranks at " << launch.master_addr
+                      << ":" << launch.master_port << " ...\n";
+        group = ProcessGroup::connect(launch, device);
+        o.group = group.get();
+        if (!o.lead()) o.quiet = true;  // one progress bar per job: rank 0's
+        std::cout << "distributed: " << launch.describe() << " (local rank " << launch.local_rank << "), "
+                  << group->backend() << ", rendezvous at " << launch.master_addr << ":" << launch.master_port << "\n";
+    }
     const Settings s = o.resume.empty() ? settings_for(o) : resume_settings(o);
     validate_run_settings(s);
+    if (o.command == "eval") parse_architectures(o.arch);  // a misspelt name, before any data is read
     if (o.command == "info") {
         std::cout << runtime_summary() << "\n" << "preset: " << o.preset << "\n" << s.to_text();
         load_data(s, o);
@@ -281,8 +312,9 @@ int run(const Options& o) {
     if (o.command == "eval") rc = run_eval(s, o, data, log);
     if (o.command == "distill" || o.command == "demo") rc = run_distill(s, o, data, log);
     if (!o.metrics.empty()) {
-        log.write(o.metrics);
-        std::cout << "metrics: " << o.metrics << "\n";
+        const auto metrics = metrics_path_for_rank(o);
+        log.write(metrics);
+        std::cout << "metrics: " << metrics << "\n";
     }
     return rc;
 }
@@ -292,6 +324,9 @@ int run(const Options& o) {
 int main(int argc, char** argv) {
     try {
         return run(parse_args(argc, argv));
+    } catch (const RankLost& e) {
+        std::cerr << "distillery-cli: " << e.what() << "\n";
+        return kExitRankLost;
     } catch (const Error& e) {
         // A long job stopped by Ctrl-C or SIGTERM reports it as an Error at its next safe point.
         if (cli::g_interrupted) {

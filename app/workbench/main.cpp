@@ -89,9 +89,12 @@ int main(int argc, char** argv) {
     const QCommandLineOption no_probe("no-stall-probe",
                                       "With --measure: only the engine's step times, without the 10 ms UI timer that measures stalls.");
     const QCommandLineOption open_run("open", "Open a saved run (.dckpt) paused where it was saved; with --start, continue it.", "file");
+    const QCommandLineOption follow("follow",
+                                    "Follow the folder of a run that runs elsewhere (distillery-cli distill --out DIR), read-only.", "dir");
     const QCommandLineOption runs("runs", "Folder for the runs' checkpoints (default: the application's data folder).", "dir");
     const QCommandLineOption fresh("no-settings", "Neither read nor write the remembered settings and layout.");
-    for (const auto& o : {preset, data, set, experts, lang, start, quit_after, screenshots, shot_at, sweep, measure, no_probe, open_run, runs, fresh})
+    for (const auto& o : {preset, data, set, experts, lang, start, quit_after, screenshots, shot_at, sweep, measure, no_probe, open_run, follow, runs,
+                          fresh})
         cli.addOption(o);
     cli.process(app);
     load_translations(app, cli.value(lang));
@@ -159,7 +162,9 @@ int main(int argc, char** argv) {
             }
         });
     }
-    if (cli.isSet(open_run)) {
+    if (cli.isSet(follow)) {
+        window.followRun(cli.value(follow));
+    } else if (cli.isSet(open_run)) {
         window.openRun(cli.value(open_run));
         if (cli.isSet(start) || stop_at > 0) {
             // Continue once the run is open (the first time the worker reports it paused).

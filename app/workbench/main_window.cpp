@@ -4,6 +4,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDateTime>
 #include <QDir>
 #include <QDockWidget>
 #include <QFileDialog>
@@ -33,6 +34,7 @@
 #include <numeric>
 
 #include "common/message.h"
+#include "workbench/cross_evaluation_dialog.h"
 #include "config/settings.h"
 #include "widgets/hyperparameter_panel.h"
 #include "widgets/image_grid_view.h"
@@ -43,6 +45,7 @@
 #include "widgets/soft_label_view.h"
 #include "workbench/image_export.h"
 #include "workbench/run_comparison_window.h"
+#include "workbench/run_follower.h"
 
 namespace distillery::ui {
 namespace {
@@ -328,6 +331,8 @@ void MainWindow::buildActions() {
     auto* step = make("step", tr("Step &once"), QKeySequence(Qt::Key_F10), tr("Perform one iteration, then pause"));
     auto* stop = make("stop", tr("S&top"), QKeySequence(Qt::CTRL | Qt::Key_Period), tr("End the run; its images stay for export"));
     auto* evaluate = make("evaluate", tr("&Evaluate now"), QKeySequence(Qt::Key_F9), tr("Train fresh networks on the synthetic set and test them"));
+    auto* evaluate_networks = make("evaluate_networks", tr("Evaluate on other &networks…"), QKeySequence(Qt::CTRL | Qt::Key_F9),
+                                   tr("Train ResNet-18, VGG-11, AlexNet, an MLP… on the synthetic set, beside the random real baselines"));
     auto* train = make("train_experts", tr("&Train missing experts"), {}, tr("Generate the expert trajectories the setup needs"));
     auto* export_grid = make("export_grid", tr("Export image &grid…"), QKeySequence(Qt::CTRL | Qt::Key_E), tr("Save the grid as one PNG"));
     auto* export_folders = make("export_folders", tr("Export images to &class folders…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E),
@@ -337,6 +342,10 @@ void MainWindow::buildActions() {
                           tr("Continue a run from its checkpoint (.dckpt)"));
     auto* compare_runs = make("compare_runs", tr("Com&pare runs…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_C),
                               tr("Overlay the curves of saved runs and show their images side by side"));
+    auto* follow_run = make("follow_run", tr("Fo&llow a run folder…"), QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_F),
+                            tr("Show a run that runs elsewhere (distillery-cli, a cluster job) live from its folder, read-only"));
+    auto* stop_following = make("stop_following", tr("Stop follo&wing"), {}, tr("Stop showing the followed run's folder"));
+    stop_following->setEnabled(false);
     auto* quit = make("quit", tr("&Quit"), QKeySequence::Quit, tr("Quit Distillery"));
     auto* zoom_in = make("zoom_in", tr("Zoom &in"), QKeySequence::ZoomIn, tr("Larger synthetic images"));
     auto* zoom_out = make("zoom_out", tr("Zoom &out"), QKeySequence::ZoomOut, tr("Smaller synthetic images"));
@@ -368,6 +377,20 @@ void MainWindow::buildActions() {
     });
     connect(stop, &QAction::triggered, worker_, &RunWorker::stop);
     connect(evaluate, &QAction::triggered, worker_, &RunWorker::requestEvaluation);
+    connect(evaluate_networks, &QAction::triggered, this, [this] {
+        // One dialog, kept with its table when closed, so the results stay to look at again.
+        auto* dialog = findChild<CrossEvaluationDialog*>();
+        if (!dialog) {
+            dialog = new CrossEvaluationDialog(this);
+            connect(dialog, &CrossEvaluationDialog::evaluateRequested, worker_, &RunWorker::requestCrossEvaluation);
+            connect(worker_, &RunWorker::crossEvaluationReady, dialog, &CrossEvaluationDialog::showResult);
+            connect(worker_, &RunWorker::crossEvaluationFinished, dialog, &CrossEvaluationDialog::finish);
+        }
+        dialog->setRunAvailable(worker_->hasRun() && !follower_);
+        dialog->show();
+        dialog->raise();
+        dialog->activateWindow();
+    });
     connect(train, &QAction::triggered, this, [this] {
         applySetup();
         worker_->trainExperts();
@@ -385,6 +408,18 @@ void MainWindow::buildActions() {
                                                           tr("Distillery checkpoints (*.dckpt);;All files (*)"));
         if (!file.isEmpty()) openRun(file);
     });
+    connect(follow_run, &QAction::triggered, this, [this] {
+        QString start = follow_dir_;
+        if (start.isEmpty() && options_.remember) start = QSettings().value("follow/dir").toString();
+        if (start.isEmpty()) start = options_.runs_dir.isEmpty() ? defaultRunsDir() : options_.runs_dir;
+        if (!QFileInfo(start).isDir()) start = QDir::homePath();  // not the folder the app was started in
+        const QString folder = QFileDialog::getExistingDirectory(this, tr("Follow a run folder"), start);
+        if (folder.isEmpty()) return;
+        follow_dir_ = QFileInfo(folder).absolutePath();
+        if (options_.remember) QSettings().setValue("follow/dir", follow_dir_);
+        followRun(folder);
+    });
+    connect(stop_following, &QAction::triggered, this, &MainWindow::stopFollowing);
     connect(compare_runs, &QAction::triggered, this, [this] {
         // One comparison window, kept with its runs when closed, so it comes back as it was left.
         auto* window = findChild<RunComparisonWindow*>();
@@ -408,6 +443,8 @@ void MainWindow::buildActions() {
     file->addAction(open_preset);
     file->addAction(open_run);
     file->addAction(compare_runs);
+    file->addAction(follow_run);
+    file->addAction(stop_following);
     file->addSeparator();
     file->addAction(export_grid);
     file->addAction(export_folders);
@@ -418,6 +455,7 @@ void MainWindow::buildActions() {
     run->addSeparator();
     run->addAction(train);
     run->addAction(evaluate);
+    run->addAction(evaluate_networks);
     auto* view = menuBar()->addMenu(tr("&View"));
     view->addAction(zoom_in);
     view->addAction(zoom_out);
@@ -450,7 +488,133 @@ void MainWindow::openRun(const QString& checkpoint) {
         appendLog(tr("Stop the current run before opening another one."));
         return;
     }
+    stopFollowing();
     worker_->openRun(checkpoint);
+}
+
+void MainWindow::followRun(const QString& folder) {
+    const bool busy = state_ == WorkerState::Running || state_ == WorkerState::Stepping || state_ == WorkerState::Paused ||
+                      state_ == WorkerState::TrainingExperts || state_ == WorkerState::Busy;
+    if (busy) {
+        const QString why = tr("Stop the current run or job before following another run.");
+        appendLog(why);
+        QMessageBox::information(this, tr("Follow a run folder"), why);
+        return;
+    }
+    if (!QFileInfo(folder).isDir()) {
+        const QString why = tr("%1 is not a folder. Choose the folder a run writes (distillery-cli's --out).").arg(folder);
+        appendLog(why);
+        QMessageBox::warning(this, tr("Follow a run folder"), why);
+        return;
+    }
+    stopFollowing();
+    follower_ = new RunFollower(folder, 1000, this);
+    connect(follower_, &RunFollower::updated, this, &MainWindow::onFollowUpdate);
+    connect(follower_, &RunFollower::activityChanged, this, &MainWindow::onFollowActivity);
+    // The views start empty: what they show from now on is the followed run's.
+    loss_->clear();
+    lr_->clear();
+    recent_seconds_.clear();
+    showImages({});
+    iteration_ = 0;
+    total_ = 0;
+    checkpoint_label_->clear();
+    const QString name = QFileInfo(follower_->folder()).fileName();
+    setWindowTitle(tr("Distillery — following %1 (read-only)").arg(name));
+    appendLog(tr("Following %1, read-only: its new iterations show as the run writes them. File → Stop following ends it.")
+                  .arg(follower_->folder()));
+    onState(static_cast<int>(state_), state_label_->text());
+}
+
+void MainWindow::stopFollowing() {
+    if (!follower_) return;
+    const QString folder = follower_->folder();
+    delete follower_;
+    follower_ = nullptr;
+    setWindowTitle(tr("Distillery — dataset distillation workbench"));
+    total_ = 0;  // the iteration count was the followed run's
+    checkpoint_label_->clear();
+    appendLog(tr("Stopped following %1").arg(folder));
+    onState(static_cast<int>(state_), describe(state_));
+}
+
+QString MainWindow::followStateText() const {
+    switch (follower_->activity()) {
+    case RunFollower::Activity::Waiting: return tr("Following (read-only): waiting for the run's first checkpoint");
+    case RunFollower::Activity::Running: return tr("Following (read-only): running");
+    case RunFollower::Activity::Finished: return tr("Following (read-only): the run has finished");
+    case RunFollower::Activity::Stopped: return tr("Following (read-only): a guard stopped the run at iteration %1").arg(follower_->iteration());
+    case RunFollower::Activity::Stalled:
+        return tr("Following (read-only): nothing new for %1 min; the run may have stopped")
+            .arg(static_cast<int>(follower_->secondsSinceChange() / 60));
+    }
+    return {};
+}
+
+void MainWindow::onFollowUpdate(const FollowUpdate& update) {
+    if (update.restarted) {
+        loss_->clear();
+        lr_->clear();
+        recent_seconds_.clear();
+        appendLog(tr("A new run started in %1: showing it from its start").arg(follower_->folder()));
+    }
+    // A checkpoint read (its values come with it) or new steps from metrics.csv.
+    if (!update.steps.isEmpty() || !update.hyperparameters.isEmpty()) onSteps(update.steps, update.changes, update.iterations);
+    for (const EvalPoint& e : update.evaluations) loss_->addEvaluation(e);
+    if (!update.evaluations.isEmpty()) {
+        // A run's evaluations can come all at once (distillery-cli writes metrics.csv at its end):
+        // the log names the latest, the plot shows them all.
+        const EvalPoint& e = update.evaluations.back();
+        const QString latest = tr("Evaluation after %1 iterations: %2 % ± %3 test accuracy")
+                                   .arg(e.iteration)
+                                   .arg(100 * e.mean, 0, 'f', 2)
+                                   .arg(100 * e.std, 0, 'f', 2);
+        appendLog(update.evaluations.size() == 1
+                      ? latest
+                      : tr("%1 (the latest of %n evaluations read)", nullptr, static_cast<int>(update.evaluations.size())).arg(latest));
+    }
+    if (!update.images.isEmpty()) showImages(update.images);
+    if (!update.hyperparameters.isEmpty()) panel_->setValues(update.hyperparameters);
+    for (const QString& problem : update.problems) appendLog(tr("Following: %1").arg(problem));
+    if (update.iteration >= 0) iteration_ = update.iteration;
+    total_ = update.iterations;
+    if (update.changed && update.newest_age_ms >= 0) {
+        // When the run last wrote, by its files' times (the run may have stopped long before).
+        const QDateTime written = QDateTime::currentDateTime().addMSecs(-update.newest_age_ms);
+        checkpoint_label_->setText(tr("Last written %1").arg(written.toString(update.newest_age_ms < 12 * 3600 * 1000 ? "HH:mm:ss" : "yyyy-MM-dd HH:mm")));
+    }
+    checkpoint_label_->setToolTip(follower_->folder());
+    state_label_->setText(followStateText());
+    updateStatus();
+}
+
+void MainWindow::onFollowActivity() {
+    state_label_->setText(followStateText());
+    switch (follower_->activity()) {
+    case RunFollower::Activity::Finished:
+        appendLog(tr("The followed run has finished: %1 iterations").arg(follower_->iteration()));
+        break;
+    case RunFollower::Activity::Stopped:
+        appendLog(tr("The followed run was stopped at iteration %1: %2").arg(follower_->iteration()).arg(follower_->guard()));
+        break;
+    case RunFollower::Activity::Stalled:
+        appendLog(tr("The followed run wrote nothing new for %1 min: it may have stopped (File → Stop following ends following)")
+                      .arg(static_cast<int>(follower_->secondsSinceChange() / 60)));
+        break;
+    case RunFollower::Activity::Running:
+        if (follower_->iteration() > 0) appendLog(tr("The followed run is running, at iteration %1").arg(follower_->iteration()));
+        break;
+    case RunFollower::Activity::Waiting: break;
+    }
+    updateStatus();
+}
+
+void MainWindow::showImages(const SyntheticImages& images) {
+    images_ = images;
+    grid_->setImages(images);
+    soft_->setImages(images);
+    action("export_grid")->setEnabled(!images.isEmpty());
+    action("export_folders")->setEnabled(!images.isEmpty());
 }
 
 QAction* MainWindow::action(const QString& name) const { return findChild<QAction*>(name); }
@@ -484,14 +648,10 @@ void MainWindow::connectWorker() {
         appendLog(tr("Run started: %1 iterations").arg(total));
     });
     connect(worker_, &RunWorker::stepsReady, this, &MainWindow::onSteps);
-    connect(worker_, &RunWorker::imagesReady, this, [this](const SyntheticImages& images) {
-        images_ = images;
-        grid_->setImages(images);
-        soft_->setImages(images);
-        action("export_grid")->setEnabled(true);
-        action("export_folders")->setEnabled(true);
+    connect(worker_, &RunWorker::imagesReady, this, &MainWindow::showImages);
+    connect(worker_, &RunWorker::hyperparametersChanged, this, [this](const QMap<QString, QString>& values) {
+        if (!follower_) panel_->setValues(values);  // while following, the panel shows the followed run's
     });
-    connect(worker_, &RunWorker::hyperparametersChanged, panel_, &HyperparameterPanel::setValues);
     connect(worker_, &RunWorker::evaluationReady, this, [this](const EvalPoint& e, const QString&) { loss_->addEvaluation(e); });
     connect(worker_, &RunWorker::sweepPoint, this, [this](const MemoryPoint& p, int done, int total) {
         memory_->addSweepPoints({p});
@@ -515,7 +675,7 @@ void MainWindow::onState(int state, const QString& text) {
     const WorkerState before = state_;
     state_ = static_cast<WorkerState>(state);
     logStateChange(before, state_);
-    state_label_->setText(text);
+    state_label_->setText(follower_ ? followStateText() : text);
     const bool running = state_ == WorkerState::Running || state_ == WorkerState::Stepping;
     const bool paused = state_ == WorkerState::Paused;
     const bool long_job = state_ == WorkerState::TrainingExperts || state_ == WorkerState::Busy || state_ == WorkerState::Loading;
@@ -525,13 +685,29 @@ void MainWindow::onState(int state, const QString& text) {
     action("step")->setEnabled(!running && !long_job);
     action("stop")->setEnabled(running || paused || long_job);
     action("evaluate")->setEnabled(worker_->hasRun() && !long_job);
+    action("evaluate_networks")->setEnabled(worker_->hasRun() && !long_job);
+    if (auto* dialog = findChild<CrossEvaluationDialog*>()) dialog->setRunAvailable(worker_->hasRun() && !follower_);
     action("train_experts")->setEnabled(!running && !long_job);
     action("export_grid")->setEnabled(!images_.isEmpty());
     action("export_folders")->setEnabled(!images_.isEmpty());
     // What shapes the synthetic set is fixed while a run goes on.
     for (QWidget* w : std::initializer_list<QWidget*>{preset_, data_kind_, data_spec_, method_, ipc_, experts_dir_})
         w->setEnabled(!running && !paused && !long_job);
-    if (!running && !paused) panel_->setValues(worker_->hyperparameters());
+    // Following a run: nothing here may act on it, and nothing starts in its place until
+    // following stops.
+    action("follow_run")->setEnabled(!running && !paused && state_ != WorkerState::TrainingExperts && state_ != WorkerState::Busy);
+    action("stop_following")->setEnabled(follower_ != nullptr);
+    panel_->setEnabled(!follower_);
+    if (follower_) {
+        for (const char* name : {"start", "pause", "resume", "step", "stop", "evaluate", "evaluate_networks", "train_experts"})
+            action(name)->setEnabled(false);
+        for (QWidget* w : std::initializer_list<QWidget*>{preset_, data_kind_, data_spec_, method_, ipc_, experts_dir_})
+            w->setEnabled(false);
+    }
+    // Always usable otherwise (the gradient mode may change mid-run, through the worker).
+    mode_->setEnabled(!follower_);
+    if (auto* train = findChild<QPushButton*>("train_experts")) train->setEnabled(!follower_);
+    if (!running && !paused && !follower_) panel_->setValues(worker_->hyperparameters());
     if (state_ == WorkerState::TrainingExperts) progress_->setValue(0);
     // A long job's progress is in the Setup dock, which scrolls on a short screen: bring it into view.
     if (state_ == WorkerState::TrainingExperts || state_ == WorkerState::Busy) setup_scroll_->ensureWidgetVisible(progress_label_);
@@ -576,7 +752,8 @@ void MainWindow::updateStatus() {
     }
     QString text = tr("Iteration %1 / %2").arg(iteration_).arg(total_);
     // Speed and time left only while it runs: a paused run has neither.
-    if (!recent_seconds_.isEmpty() && state_ == WorkerState::Running) {
+    const bool moving = follower_ ? follower_->activity() == RunFollower::Activity::Running : state_ == WorkerState::Running;
+    if (!recent_seconds_.isEmpty() && moving) {
         const double mean = std::accumulate(recent_seconds_.begin(), recent_seconds_.end(), 0.0) / recent_seconds_.size();
         text += tr(" · %1 it/s · %2").arg(mean > 0 ? 1.0 / mean : 0.0, 0, 'f', 2).arg(timeLeft(mean * (total_ - iteration_)));
     }

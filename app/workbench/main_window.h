@@ -27,7 +27,9 @@ class ImageGridView;
 class LossPlotView;
 class LrPlotView;
 class MemoryPlotView;
+class RunFollower;
 class SoftLabelView;
+struct FollowUpdate;
 
 // How the window starts: from the command line, else from the remembered settings.
 struct StartOptions {
@@ -70,6 +72,12 @@ public:
     QStringList saveScreenshots(const QString& dir);
     // Opens a saved run (.dckpt) paused where it was saved; Resume continues it.
     void openRun(const QString& checkpoint);
+    // Shows the run that writes `folder` elsewhere (distillery-cli, a distributed job, another
+    // workbench) as its files arrive, read-only: the run's controls are off until stopFollowing(),
+    // or until another run is opened or followed.
+    void followRun(const QString& folder);
+    void stopFollowing();
+    bool isFollowing() const { return follower_ != nullptr; }
 
 public Q_SLOTS:
     void applySetup();  // the setup controls changed: prepare the data and look for experts
@@ -87,6 +95,10 @@ private:
     void fillScreen();
     void onState(int state, const QString& text);
     void onSteps(const QVector<StepPoint>& steps, const QVector<ChangeMark>& changes, qint64 total);
+    void onFollowUpdate(const FollowUpdate& update);
+    void onFollowActivity();
+    QString followStateText() const;
+    void showImages(const SyntheticImages& images);
     void appendLog(const QString& line);
     void logStateChange(WorkerState before, WorkerState now);
     QString exportFolder() const;  // where export dialogs open
@@ -141,6 +153,8 @@ private:
     bool setup_ready_ = false;
     bool experts_ready_ = false;
     QString run_folder_;  // the folder of the run whose checkpoint was saved last
+    RunFollower* follower_ = nullptr;  // the run followed, read-only; null when none
+    QString follow_dir_;               // where the folder dialog of Follow opens
 };
 
 }  // namespace distillery::ui

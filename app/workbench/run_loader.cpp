@@ -138,7 +138,7 @@ private:
     std::map<std::string, std::size_t> index_;
 };
 
-// metrics.csv's steps and its evaluations of the synthetic set into `run`; throws CsvError.
+// metrics.csv's steps and its ConvNet evaluations of the synthetic set into `run`; throws CsvError.
 void read_metrics(const std::string& text, RunCurves& run) {
     const auto records = csv_records(text);
     if (records.empty()) throw CsvError("the file is empty");
@@ -151,7 +151,10 @@ void read_metrics(const std::string& text, RunCurves& run) {
             throw CsvError("line " + std::to_string(r.line) + ": " + std::to_string(r.fields.size()) +
                            " fields where the header has " + std::to_string(width));
         const std::string& kind = columns.text(r, "kind");
-        if (kind == "step") {
+        if (kind == "step" && !columns.text(r, "guard").empty()) {
+            run.guard_iteration = columns.integer(r, "iteration");
+            run.guard = qs(columns.text(r, "guard"));
+        } else if (kind == "step") {
             StepPoint p;
             p.iteration = columns.integer(r, "iteration");
             p.loss = columns.number(r, "loss");
@@ -163,7 +166,9 @@ void read_metrics(const std::string& text, RunCurves& run) {
             p.peak_bytes = columns.integer_or(r, "peak_bytes", -1);
             p.updated = columns.text(r, "updated") != "0";
             run.steps.append(p);
-        } else if (kind == "eval" && columns.text(r, "set") == "synthetic") {
+        } else if (kind == "eval" && columns.text(r, "set") == "synthetic" &&
+                   (columns.text(r, "arch").empty() || columns.text(r, "arch") == "convnet")) {
+            // The curve is the ConvNet's; evaluations on other networks stay in the file.
             EvalPoint e;
             e.iteration = columns.integer(r, "iteration");
             e.mean = columns.number(r, "accuracy_mean");
@@ -191,6 +196,18 @@ at::Tensor made_for_classes(const at::Tensor& labels, std::int64_t count) {
     if (num_classes > 0 && count % num_classes == 0)
         return torch::arange(count, torch::kInt64).div(count / num_classes, "floor");
     return labels.argmax(1);
+}
+
+// Throws when `images` are not a batch of images of the data's shape.
+void check_shape(const at::Tensor& images, const std::string& data_name, std::int64_t channels, std::int64_t height,
+                 std::int64_t width) {
+    if (images.dim() != 4)
+        throw std::runtime_error(RunLoader::tr("its images have %1 dimensions instead of 4").arg(images.dim()).toStdString());
+    if (images.size(1) != channels || images.size(2) != height || images.size(3) != width)
+        throw std::runtime_error(RunLoader::tr("its images are %1×%2×%3, but %4's are %5×%6×%7")
+                                     .arg(images.size(1)).arg(images.size(2)).arg(images.size(3))
+                                     .arg(qs(data_name)).arg(channels).arg(height).arg(width)
+                                     .toStdString());
 }
 
 }  // namespace
@@ -246,9 +263,9 @@ RunCurves RunLoader::load(const QString& folder_or_checkpoint) {
     run.folder = QDir::cleanPath(dir.absolutePath());
     run.name = QFileInfo(run.folder).fileName();
     const QString metrics = dir.filePath(kMetricsFile), synthetic = dir.filePath(kSyntheticFile),
-                  settings = dir.filePath(kSettingsFile), checkpoint = dir.filePath(kCheckpointFile);
+                  checkpoint = dir.filePath(kCheckpointFile);
     const bool has_metrics = QFileInfo(metrics).isFile(), has_synthetic = QFileInfo(synthetic).isFile(),
-               has_settings = QFileInfo(settings).isFile(), has_checkpoint = QFileInfo(checkpoint).isFile();
+               has_checkpoint = QFileInfo(checkpoint).isFile();
     if (!given.exists()) {
         run.problems << tr("%1 does not exist").arg(folder_or_checkpoint);
         return run;
@@ -260,19 +277,7 @@ RunCurves RunLoader::load(const QString& folder_or_checkpoint) {
     }
 
     if (has_metrics) {
-        QFile file(metrics);
-        if (!file.open(QIODevice::ReadOnly)) {
-            run.problems << tr("%1: cannot be read (%2)").arg(metrics, file.errorString());
-        } else {
-            try {
-                read_metrics(file.readAll().toStdString(), run);
-            } catch (const std::exception& e) {
-                // A file that is half good shows nothing rather than a curve cut short unnoticed.
-                run.steps.clear();
-                run.evaluations.clear();
-                run.problems << tr("%1 is not a valid metrics file: %2").arg(metrics, qs(e.what()));
-            }
-        }
+        readMetrics(metrics, run);
     } else if (has_checkpoint) {
         // A run saved before its folder held metrics.csv: its steps are in the checkpoint (its
         // evaluations are not).
@@ -285,52 +290,118 @@ RunCurves RunLoader::load(const QString& folder_or_checkpoint) {
         run.problems << tr("%1: no %2, so no curves").arg(run.folder, kMetricsFile);
     }
 
-    if (!has_synthetic) {
-        run.problems << tr("%1: no %2, so no images").arg(run.folder, kSyntheticFile);
-    } else {
-        try {
-            const SyntheticSet set = load_synthetic_set(synthetic.toStdString());
-            // The run's settings name its data, whose transform maps the images back to pixels.
-            Settings s;
-            if (has_settings) s = load_preset(settings.toStdString());
-            else if (has_checkpoint)
-                s = Settings::parse(read_checkpoint_info(checkpoint.toStdString()).settings_text,
-                                    checkpoint.toStdString() + " (the run's settings)");
-            else throw std::runtime_error(tr("no %1 or %2 says which data the images are of").arg(kSettingsFile, kCheckpointFile).toStdString());
-            const auto& data = transforms_->of(s);
-            const auto& images = set.images;
-            if (images.size(1) != data.channels || images.size(2) != data.height || images.size(3) != data.width)
-                throw std::runtime_error(tr("its images are %1×%2×%3, but %4's are %5×%6×%7")
-                                             .arg(images.size(1)).arg(images.size(2)).arg(images.size(3))
-                                             .arg(qs(data.name)).arg(data.channels).arg(data.height).arg(data.width)
-                                             .toStdString());
-            const auto info = [&](const char* key) {
-                const auto it = set.info.find(key);
-                return it == set.info.end() ? QString() : qs(it->second);
-            };
-            if (!info("transform").isEmpty() && info("transform") != qs(data.transform.describe()))
-                throw std::runtime_error(tr("its images are %1 data, but the run's settings give %2 data")
-                                             .arg(info("transform"), qs(data.transform.describe()))
-                                             .toStdString());
-            const auto num_classes = static_cast<std::int64_t>(data.classes.size());
-            if ((set.labels.dim() == 2 && set.labels.size(1) != num_classes) ||
-                (set.labels.dim() == 1 && images.size(0) > 0 &&
-                 (set.labels.min().item<std::int64_t>() < 0 || set.labels.max().item<std::int64_t>() >= num_classes)))
-                throw std::runtime_error(tr("its labels do not fit the %1 classes of %2").arg(num_classes).arg(qs(data.name)).toStdString());
-            const QString label_kind = !info("label_mode").isEmpty() ? info("label_mode") : set.labels.dim() == 1 ? "hard" : "soft";
-            run.images = display_images(images, made_for_classes(set.labels, images.size(0)), set.labels, data.transform,
-                                        data.classes, label_kind, info("iteration").toLongLong());
-        } catch (const std::exception& e) {
-            // Core's errors name their file already; ours (and LibTorch's) get it put in front.
-            const QString what = qs(e.what());
-            run.problems << (what.startsWith(synthetic) || what.startsWith(settings) || what.startsWith(checkpoint)
-                                 ? tr("Images not shown: %1").arg(what)
-                                 : tr("Images not shown: %1: %2").arg(synthetic, what));
-        }
-    }
+    if (!has_synthetic) run.problems << tr("%1: no %2, so no images").arg(run.folder, kSyntheticFile);
+    else readSynthetic(run.folder, run);
 
     if (!run.hasData() && run.problems.isEmpty())
         run.problems << tr("%1: no distillation steps, evaluations or images to show").arg(run.folder);
+    return run;
+}
+
+bool RunLoader::readMetrics(const QString& metrics, RunCurves& run) {
+    run.steps.clear();
+    run.evaluations.clear();
+    QFile file(metrics);
+    if (!file.open(QIODevice::ReadOnly)) {
+        run.problems << tr("%1: cannot be read (%2)").arg(metrics, file.errorString());
+        return false;
+    }
+    try {
+        read_metrics(file.readAll().toStdString(), run);
+        return true;
+    } catch (const std::exception& e) {
+        // A file that is half good shows nothing rather than a curve cut short unnoticed.
+        run.steps.clear();
+        run.evaluations.clear();
+        run.problems << tr("%1 is not a valid metrics file: %2").arg(metrics, qs(e.what()));
+        return false;
+    }
+}
+
+bool RunLoader::readSynthetic(const QString& folder, RunCurves& run) {
+    const QDir dir(folder);
+    const QString synthetic = dir.filePath(kSyntheticFile), settings = dir.filePath(kSettingsFile),
+                  checkpoint = dir.filePath(kCheckpointFile);
+    try {
+        const SyntheticSet set = load_synthetic_set(synthetic.toStdString());
+        // The run's settings name its data, whose transform maps the images back to pixels.
+        Settings s;
+        if (QFileInfo(settings).isFile()) s = load_preset(settings.toStdString());
+        else if (QFileInfo(checkpoint).isFile())
+            s = Settings::parse(read_checkpoint_info(checkpoint.toStdString()).settings_text,
+                                checkpoint.toStdString() + " (the run's settings)");
+        else throw std::runtime_error(tr("no %1 or %2 says which data the images are of").arg(kSettingsFile, kCheckpointFile).toStdString());
+        const auto& data = transforms_->of(s);
+        const auto& images = set.images;
+        check_shape(images, data.name, data.channels, data.height, data.width);
+        const auto info = [&](const char* key) {
+            const auto it = set.info.find(key);
+            return it == set.info.end() ? QString() : qs(it->second);
+        };
+        if (!info("transform").isEmpty() && info("transform") != qs(data.transform.describe()))
+            throw std::runtime_error(tr("its images are %1 data, but the run's settings give %2 data")
+                                         .arg(info("transform"), qs(data.transform.describe()))
+                                         .toStdString());
+        const auto num_classes = static_cast<std::int64_t>(data.classes.size());
+        if ((set.labels.dim() == 2 && set.labels.size(1) != num_classes) ||
+            (set.labels.dim() == 1 && images.size(0) > 0 &&
+             (set.labels.min().item<std::int64_t>() < 0 || set.labels.max().item<std::int64_t>() >= num_classes)))
+            throw std::runtime_error(tr("its labels do not fit the %1 classes of %2").arg(num_classes).arg(qs(data.name)).toStdString());
+        const QString label_kind = !info("label_mode").isEmpty() ? info("label_mode") : set.labels.dim() == 1 ? "hard" : "soft";
+        run.images = display_images(images, made_for_classes(set.labels, images.size(0)), set.labels, data.transform,
+                                    data.classes, label_kind, info("iteration").toLongLong());
+        return true;
+    } catch (const std::exception& e) {
+        // Core's errors name their file already; ours (and LibTorch's) get it put in front.
+        const QString what = qs(e.what());
+        run.problems << (what.startsWith(synthetic) || what.startsWith(settings) || what.startsWith(checkpoint)
+                             ? tr("Images not shown: %1").arg(what)
+                             : tr("Images not shown: %1: %2").arg(synthetic, what));
+        return false;
+    }
+}
+
+RunCurves RunLoader::loadCheckpoint(const QString& checkpoint) {
+    const QFileInfo file(checkpoint);
+    RunCurves run;
+    run.folder = QDir::cleanPath(file.absolutePath());
+    run.name = QFileInfo(run.folder).fileName();
+    CheckpointInfo info;
+    DistillRunState state;
+    try {
+        state = read_checkpoint_state(checkpoint.toStdString(), info);
+    } catch (const std::exception& e) {
+        run.problems << qs(e.what());  // names the file
+        return run;
+    }
+    run.steps.reserve(static_cast<qsizetype>(state.history.size()));
+    for (const auto& record : state.history) run.steps << step_point(record);
+    run.changes = change_marks(state.changes);
+    run.iteration = state.iteration;
+    run.iterations = state.config.iterations;
+    run.hyperparameters = panel_values(state.config);
+    try {
+        const Settings s = Settings::parse(info.settings_text, info.path + " (the run's settings)");
+        const auto& data = transforms_->of(s);
+        check_shape(state.images, data.name, data.channels, data.height, data.width);
+        const auto num_classes = static_cast<std::int64_t>(data.classes.size());
+        const auto& made_for = state.hard_labels;
+        if (made_for.dim() != 1 || made_for.size(0) != state.images.size(0) ||
+            (made_for.numel() > 0 && (made_for.min().item<std::int64_t>() < 0 || made_for.max().item<std::int64_t>() >= num_classes)))
+            throw std::runtime_error(tr("its labels do not fit the %1 classes of %2").arg(num_classes).arg(qs(data.name)).toStdString());
+        // The labels the run trains with, as DistillRun::label_targets() gives them; a teacher's
+        // soft labels exist from the first step on, so before it the classes show one-hot.
+        at::Tensor targets = made_for;
+        if (state.config.labels == LabelMode::Learned && state.label_logits.defined()) targets = torch::softmax(state.label_logits, 1);
+        else if (state.config.labels == LabelMode::Teacher && state.teacher_targets.defined()) targets = state.teacher_targets;
+        if (targets.dim() == 2 && targets.size(1) != num_classes)
+            throw std::runtime_error(tr("its labels do not fit the %1 classes of %2").arg(num_classes).arg(qs(data.name)).toStdString());
+        run.images = display_images(state.images, made_for, targets, data.transform, data.classes, qs(to_string(state.config.labels)),
+                                    state.iteration);
+    } catch (const std::exception& e) {
+        const QString what = qs(e.what());
+        run.problems << (what.startsWith(checkpoint) ? tr("Images not shown: %1").arg(what) : tr("Images not shown: %1: %2").arg(checkpoint, what));
+    }
     return run;
 }
 

@@ -165,6 +165,12 @@ void RunWorker::requestEvaluation() {
     enqueue({Request::Evaluate, setup_, {}, {}, {}});
 }
 
+void RunWorker::requestCrossEvaluation(const QStringList& archs, bool baselines) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    cancel_ = false;
+    enqueue({Request::CrossEvaluate, setup_, archs, {}, {}, baselines});
+}
+
 QString RunWorker::setHyperparameter(const QString& key, const QString& value) {
     std::shared_ptr<DistillRun> run;
     {
@@ -357,6 +363,9 @@ void RunWorker::execute(const Job& job) {
         break;
     case Request::Evaluate:
         evaluate();
+        break;
+    case Request::CrossEvaluate:
+        crossEvaluate(job.modes, job.baselines);
         break;
     case Request::OpenRun:
         openSavedRun(job.path);

@@ -70,7 +70,11 @@ public:
     void stepOnce();                      // one step, then paused (starts a run if there is none)
     void stop();                          // ends the run after the current step; its state is kept
     void requestSweep(const QStringList& modes, const QVector<int>& steps);
+    // Evaluates the synthetic set (and, once per run, the random real baselines beside it).
     void requestEvaluation();
+    // Evaluates the synthetic set on each network of `archs` (nn/architectures.h names), with the
+    // random real baselines on each when `baselines`: crossEvaluationReady for every result.
+    void requestCrossEvaluation(const QStringList& archs, bool baselines);
     // Opens a checkpoint (.dckpt) saved by the workbench or the CLI: loads its data and experts
     // and restores the run paused exactly where it was saved; resume() continues it.
     void openRun(const QString& checkpoint);
@@ -106,6 +110,8 @@ Q_SIGNALS:
     void imagesReady(const distillery::ui::SyntheticImages& images);
     void hyperparametersChanged(const QMap<QString, QString>& values);
     void evaluationReady(const distillery::ui::EvalPoint& point, const QString& summary);
+    void crossEvaluationReady(const QString& arch, const distillery::ui::EvalPoint& point);
+    void crossEvaluationFinished(bool complete);
     void sweepPoint(const distillery::ui::MemoryPoint& point, int done, int total);
     void sweepFinished();
     void checkpointSaved(const QString& path, qint64 iteration);
@@ -114,13 +120,14 @@ protected:
     void run() override;
 
 private:
-    enum class Request { Prepare, TrainExperts, Start, StepOnce, Sweep, Evaluate, OpenRun };
+    enum class Request { Prepare, TrainExperts, Start, StepOnce, Sweep, Evaluate, CrossEvaluate, OpenRun };
     struct Job {
         Request request;
         RunSetup setup;
         QStringList modes;
         QVector<int> steps;
         QString path;
+        bool baselines = false;  // CrossEvaluate: the random real subsets too
     };
 
     void enqueue(Job job);  // with mutex_ held: queue a job, start the thread if needed, wake it
@@ -140,6 +147,7 @@ private:
     void stepRun();
     void sweep(const QStringList& modes, const QVector<int>& steps);
     void evaluate();
+    void crossEvaluate(const QStringList& archs, bool baselines);
     void publishSteps(bool force);
     void publishImages();
     void publishHyperparameters();
@@ -173,6 +181,9 @@ private:
     Settings run_settings_;               // the settings the current run started from
     qint64 saved_iteration_ = -1;         // the iteration of the last checkpoint written
     std::vector<MetricsLog::Row> eval_rows_;  // the run's evaluations, for its metrics.csv
+    // The random real baselines of the current run on the ConvNet, evaluated once (they do not
+    // change while the set does) and shown again beside every later evaluation.
+    QVector<EvalPoint> baselines_;
     QVector<StepPoint> unsent_steps_;
     QElapsedTimer since_steps_, since_images_;
 };

@@ -6,6 +6,10 @@
 #include <QFileInfo>
 
 #include <exception>
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
 
 #include "common/error.h"
 #include "common/runtime.h"
@@ -132,6 +136,7 @@ void RunWorker::createRun() {
     run_settings_ = s;
     saved_iteration_ = -1;
     eval_rows_.clear();
+    baselines_.clear();
     unsent_steps_.clear();
     since_steps_.start();
     since_images_.start();
@@ -252,6 +257,16 @@ void RunWorker::sweep(const QStringList& modes, const QVector<int>& steps) {
     setState(before);
 }
 
+namespace {
+
+// The names the CLI's distill gives the baselines in its output and metrics.
+QString baseline_name(const DistillRun& run, bool soft) {
+    return soft ? QStringLiteral("random real, %1 soft labels").arg(qs(to_string(run.config().labels)))
+                : QStringLiteral("random real, hard labels");
+}
+
+}  // namespace
+
 void RunWorker::evaluate() {
     std::shared_ptr<DistillRun> run;
     {
@@ -265,31 +280,116 @@ void RunWorker::evaluate() {
     const WorkerState before = state();
     const auto cfg = EvalConfig::from_settings(run_settings_, data_->name);
     setState(WorkerState::Busy, tr("Evaluating: %1 networks × %2 epochs").arg(cfg.networks).arg(cfg.epochs));
-    EvalResult result;
-    try {
-        result = run->evaluate(cfg, [&](const Progress& p) {
-            Q_EMIT expertProgress(p.done, p.total, p.eta_s(), tr("evaluation: %1").arg(qs(p.detail)));
-            return !cancelled();
-        });
-    } catch (const std::exception&) {
-        // Stopped by the user (the engine ends a cancelled evaluation by throwing): not an error.
-        if (!cancelled()) throw;
-    }
-    if (result.accuracies.size() == static_cast<size_t>(cfg.networks)) {
-        eval_rows_.push_back(eval_row("synthetic", run->iteration(), result));
-        QString path;
-        {
-            std::unique_lock<std::mutex> lock(mutex_);
-            path = checkpoint_path_;
+    // Returns the result, or nothing when the user stopped it (the engine ends a cancelled
+    // evaluation by throwing: not an error).
+    auto evaluated = [&](const QString& what, const std::function<EvalResult(const ProgressFn&)>& job) {
+        EvalResult result;
+        try {
+            result = job([&](const Progress& p) {
+                Q_EMIT expertProgress(p.done, p.total, p.eta_s(), tr("evaluation (%1): %2").arg(what, qs(p.detail)));
+                return !cancelled();
+            });
+        } catch (const std::exception&) {
+            if (!cancelled()) throw;
         }
-        if (!path.isEmpty() && QFileInfo::exists(path)) updateRunFolder(*run, path);
-        const EvalPoint e = eval_point(run->iteration(), result, QStringLiteral("synthetic"));
-        const QString summary = tr("Iteration %1: the synthetic set scores %2").arg(e.iteration).arg(qs(result.summary()));
-        Q_EMIT evaluationReady(e, summary);
-        Q_EMIT message(summary);
-    } else {
-        Q_EMIT message(tr("Evaluation stopped at iteration %1").arg(run->iteration()));
+        return result.accuracies.size() == static_cast<size_t>(cfg.networks) ? std::optional<EvalResult>(result)
+                                                                               : std::nullopt;
+    };
+    const auto it = run->iteration();
+    const auto result = evaluated(tr("synthetic set"), [&](const ProgressFn& f) { return run->evaluate(cfg, f); });
+    if (!result) {
+        Q_EMIT message(tr("Evaluation stopped at iteration %1").arg(it));
+        setState(before);
+        return;
     }
+    eval_rows_.push_back(eval_row("synthetic", it, *result));
+    const EvalPoint e = eval_point(it, *result, QStringLiteral("synthetic"));
+    QString summary = tr("Iteration %1: the synthetic set scores %2").arg(e.iteration).arg(qs(result->summary()));
+    Q_EMIT evaluationReady(e, summary);
+    // The baselines once per run: a random real subset of the same size with hard labels and,
+    // with soft labels, with the same kind of soft labels (soft labels alone lift a random subset).
+    if (baselines_.isEmpty()) {
+        for (const bool soft : {false, true}) {
+            if (soft && run->config().labels == LabelMode::Hard) break;
+            const QString what = baseline_name(*run, soft);
+            const auto baseline =
+                evaluated(what, [&](const ProgressFn& f) { return run->evaluate_random_real(cfg, soft, f); });
+            if (!baseline) break;
+            baselines_.append(eval_point(it, *baseline, what));
+            eval_rows_.push_back(eval_row(ss(what), it, *baseline));
+        }
+    }
+    for (EvalPoint b : std::as_const(baselines_)) {
+        b.iteration = it;  // the same subset and labels: drawn at every evaluation, a level line
+        Q_EMIT evaluationReady(b, {});
+        summary += tr("; %1: %2 ± %3 %").arg(b.what).arg(100 * b.mean, 0, 'f', 2).arg(100 * b.std, 0, 'f', 2);
+    }
+    QString path;
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        path = checkpoint_path_;
+    }
+    if (!path.isEmpty() && QFileInfo::exists(path)) updateRunFolder(*run, path);
+    Q_EMIT message(summary);
+    setState(before);
+}
+
+void RunWorker::crossEvaluate(const QStringList& archs, bool baselines) {
+    std::shared_ptr<DistillRun> run;
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        run = run_;
+    }
+    if (!run) {
+        Q_EMIT message(tr("Nothing to evaluate yet: start a run first"));
+        Q_EMIT crossEvaluationFinished(false);
+        return;
+    }
+    const WorkerState before = state();
+    auto cfg = EvalConfig::from_settings(run_settings_, data_->name);
+    const auto it = run->iteration();
+    bool complete = true;
+    for (const QString& arch : archs) {
+        cfg.arch = ss(arch);
+        std::vector<std::pair<QString, std::function<EvalResult(const ProgressFn&)>>> subjects = {
+            {QStringLiteral("synthetic"), [&](const ProgressFn& f) { return run->evaluate(cfg, f); }}};
+        if (baselines)
+            for (const bool soft : {false, true})
+                if (!soft || run->config().labels != LabelMode::Hard)
+                    subjects.push_back({baseline_name(*run, soft), [&, soft](const ProgressFn& f) {
+                                            return run->evaluate_random_real(cfg, soft, f);
+                                        }});
+        for (const auto& [what, job] : subjects) {
+            setState(WorkerState::Busy, tr("Evaluating on %1: %2").arg(arch, what));
+            EvalResult result;
+            try {
+                result = job([&](const Progress& p) {
+                    Q_EMIT expertProgress(p.done, p.total, p.eta_s(), tr("%1, %2: %3").arg(arch, what, qs(p.detail)));
+                    return !cancelled();
+                });
+            } catch (const std::exception&) {
+                if (!cancelled()) throw;
+            }
+            if (result.accuracies.size() != static_cast<size_t>(cfg.networks)) {
+                complete = false;
+                break;
+            }
+            auto row = eval_row(ss(what), it, result);
+            row.emplace_back("arch", ss(arch));
+            eval_rows_.push_back(row);
+            Q_EMIT crossEvaluationReady(arch, eval_point(it, result, what));
+        }
+        if (!complete) break;
+    }
+    QString path;
+    {
+        std::unique_lock<std::mutex> lock(mutex_);
+        path = checkpoint_path_;
+    }
+    if (!path.isEmpty() && QFileInfo::exists(path)) updateRunFolder(*run, path);
+    Q_EMIT message(complete ? tr("Iteration %1: evaluated on %2").arg(it).arg(archs.join(QStringLiteral(", ")))
+                            : tr("Evaluation on other networks stopped at iteration %1").arg(it));
+    Q_EMIT crossEvaluationFinished(complete);
     setState(before);
 }
 
@@ -364,6 +464,7 @@ void RunWorker::openSavedRun(const QString& path) {
     run_settings_ = setup.settings();
     saved_iteration_ = run->iteration();
     eval_rows_.clear();
+    baselines_.clear();
     unsent_steps_.clear();
     for (const auto& r : run->history()) unsent_steps_.append(step_point(r));
     since_steps_.start();

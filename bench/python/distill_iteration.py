@@ -9,10 +9,11 @@ backward pass to the images and the learnable lr. Only the timing matters: the i
 normal values and the target is the start plus a little noise.
 
 Written for Debian's python3-torch 1.13 (CPU). Run with /usr/bin/python3 where `python3` is
-another interpreter without torch.
+another interpreter without torch. --device cuda runs it on the GPU (drawn on the CPU, as
+bench_distill does, then moved there before anything is timed; the clock waits for the device).
 
     distill_iteration.py [--width 128] [--steps 10,20,40,80] [--reps 3] [--batch 100] [--ipc 10]
-                         [--threads N] [--blas one-thread|default] [--json OUT]
+                         [--threads N] [--blas one-thread|default] [--device cpu|cuda] [--json OUT]
 
 Like bench_distill: one untimed warm-up (at the smallest N), then `reps` timed iterations per N;
 the reported time is their median. An N whose memory, extrapolated from the peak RSS so far, would
@@ -162,22 +163,22 @@ def dsa_apply(x, draw):
         return affine(x, a.cos(), -a.sin(), a.sin(), a.cos())
     if family == "crop":
         # Shift by (a, b) pixels; what moves in from outside is the one-pixel zero border.
-        rows = (torch.arange(H).view(1, H, 1) + draw["a"].view(B, 1, 1) + 1).clamp(0, H + 1)
-        cols = (torch.arange(W).view(1, 1, W) + draw["b"].view(B, 1, 1) + 1).clamp(0, W + 1)
-        batch = torch.arange(B).view(B, 1, 1)
+        rows = (torch.arange(H, device=x.device).view(1, H, 1) + draw["a"].view(B, 1, 1) + 1).clamp(0, H + 1)
+        cols = (torch.arange(W, device=x.device).view(1, 1, W) + draw["b"].view(B, 1, 1) + 1).clamp(0, W + 1)
+        batch = torch.arange(B, device=x.device).view(B, 1, 1)
         padded = F.pad(x, (1, 1, 1, 1)).permute(0, 2, 3, 1)
         return padded[batch, rows, cols].permute(0, 3, 1, 2)
     # cutout
     cx, cy = int(H * RATIO_CUTOUT + 0.5), int(W * RATIO_CUTOUT + 0.5)
-    rows = (torch.arange(cx).view(1, cx, 1) + draw["a"].view(B, 1, 1) - cx // 2).clamp(0, H - 1)
-    cols = (torch.arange(cy).view(1, 1, cy) + draw["b"].view(B, 1, 1) - cy // 2).clamp(0, W - 1)
-    batch = torch.arange(B).view(B, 1, 1)
-    mask = torch.ones(B, H, W)
+    rows = (torch.arange(cx, device=x.device).view(1, cx, 1) + draw["a"].view(B, 1, 1) - cx // 2).clamp(0, H - 1)
+    cols = (torch.arange(cy, device=x.device).view(1, 1, cy) + draw["b"].view(B, 1, 1) - cy // 2).clamp(0, W - 1)
+    batch = torch.arange(B, device=x.device).view(B, 1, 1)
+    mask = torch.ones(B, H, W, device=x.device)
     mask[batch.expand(B, cx, cy), rows.expand(B, cx, cy), cols.expand(B, cx, cy)] = 0.0
     return x * mask.to(x.dtype).unsqueeze(1)
 
 
-def plan_student_steps(num_images, steps, batch_syn, height, width, gen):
+def plan_student_steps(num_images, steps, batch_syn, height, width, gen, device="cpu"):
     """MTT's batch order: a random permutation split into chunks of batch_syn, taken from the end,
     refilled when used up; one DSA draw per step. Drawn before anything is timed."""
     batch = min(batch_syn, num_images) if batch_syn > 0 else num_images
@@ -186,14 +187,15 @@ def plan_student_steps(num_images, steps, batch_syn, height, width, gen):
         if not chunks:
             chunks = list(torch.randperm(num_images, generator=gen).split(batch))
         indices = chunks.pop()
-        plan.append((indices, dsa_draw(indices.numel(), height, width, gen)))
+        draw = {k: (v.to(device) if torch.is_tensor(v) else v) for k, v in dsa_draw(indices.numel(), height, width, gen).items()}
+        plan.append((indices.to(device), draw))
     return plan
 
 
 def match_unrolled(net, images, labels, lr, start, target, plan):
     """MTT's gradient: back-propagation through all N unrolled student steps."""
     images = images.detach().requires_grad_(True)
-    alpha = torch.tensor(lr).requires_grad_(True)
+    alpha = torch.tensor(lr, device=images.device).requires_grad_(True)
     theta = start.detach().requires_grad_(True)
     for indices, draw in plan:
         x = dsa_apply(images.index_select(0, indices), draw)
@@ -247,6 +249,7 @@ def main():
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--blas", choices=["one-thread", "default"], default="one-thread")
+    ap.add_argument("--device", choices=["cpu", "cuda"], default="cpu")
     ap.add_argument("--json", default="")
     args = ap.parse_args()
 
@@ -265,17 +268,26 @@ def main():
     labels = torch.arange(classes).repeat_interleave(args.ipc)
     start = net.initial_parameters(gen)
     target = start + 0.01 * torch.randn(start.shape, generator=gen)
-    plans = {n: plan_student_steps(n_images, n, args.batch, height, width, torch.Generator().manual_seed(args.seed))
+    if args.device == "cuda" and not torch.cuda.is_available():
+        sys.exit("distill_iteration.py: --device cuda, but this torch sees no CUDA GPU")
+    images, labels, start, target = (t.to(args.device) for t in (images, labels, start, target))
+    plans = {n: plan_student_steps(n_images, n, args.batch, height, width, torch.Generator().manual_seed(args.seed),
+                                   args.device)
              for n in steps}
 
+    def wait_for_device():  # CUDA runs asynchronously: the clock must wait for the device
+        if args.device == "cuda":
+            torch.cuda.synchronize()
+
     print("# Distillation iteration in PyTorch (Python): unrolled gradient\n")
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads, {blas}; ConvNet-3 width {args.width}, "
+    print(f"torch {torch.__version__}, device {args.device}, {torch.get_num_threads()} CPU threads, {blas}; ConvNet-3 width {args.width}, "
           f"{net.size} parameters; {n_images} images (random normal), hard labels, batch_syn {args.batch}, "
           f"DSA color_crop_cutout_flip_scale_rotate, lr 0.01; median of {args.reps} repetitions after one warm-up\n")
 
     rss_before = max_rss_mib()
     t0 = time.perf_counter()
     match_unrolled(net, images, labels, 0.01, start, target, plans[steps[0]])
+    wait_for_device()
     print(f"[distill_iteration.py] warm-up (N={steps[0]}): {time.perf_counter() - t0:.2f} s", file=sys.stderr)
 
     print("| mode | N | s/iteration |\n|---|---:|---:|", flush=True)
@@ -285,14 +297,16 @@ def main():
         # Memory grows linearly in N: skip an N whose extrapolated peak would not fit in RAM.
         per_step = (max_rss_mib() - rss_before) / largest_done
         avail = available_mib()
-        if avail is not None and n > largest_done and per_step * n > 0.85 * avail:
+        if args.device == "cpu" and avail is not None and n > largest_done and per_step * n > 0.85 * avail:
             print(f"| unrolled | {n} | skipped: ~{per_step * n:.0f} MiB needed, {avail:.0f} available |", flush=True)
             results.append({"mode": "unrolled", "N": n, "skipped": True})
             continue
         times = []
         for r in range(args.reps):
+            wait_for_device()
             t0 = time.perf_counter()
             match_unrolled(net, images, labels, 0.01, start, target, plans[n])
+            wait_for_device()
             times.append(time.perf_counter() - t0)
             print(f"[distill_iteration.py] unrolled N={n} rep {r + 1}/{args.reps}: {times[-1]:.2f} s",
                   file=sys.stderr, flush=True)
@@ -303,7 +317,7 @@ def main():
 
     if args.json:
         with open(args.json, "w") as f:
-            json.dump({"width": args.width, "batch": args.batch, "ipc": args.ipc, "threads": torch.get_num_threads(),
+            json.dump({"device": args.device, "width": args.width, "batch": args.batch, "ipc": args.ipc, "threads": torch.get_num_threads(),
                        "torch": torch.__version__, "results": results}, f, indent=1)
             f.write("\n")
 

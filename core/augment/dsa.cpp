@@ -149,14 +149,15 @@ Tensor Dsa::apply(const Tensor& x, const DsaDraw& d) const {
         case DsaFamily::Cutout: {
             const auto cx = static_cast<std::int64_t>(H * kRatioCutout + 0.5);
             const auto cy = static_cast<std::int64_t>(W * kRatioCutout + 0.5);
-            const auto opts = torch::TensorOptions().dtype(torch::kInt64);
-            const auto rows = (torch::arange(cx, opts).view({1, cx, 1}) + d.a.view({B, 1, 1}) - cx / 2).clamp(0, H - 1);
-            const auto cols = (torch::arange(cy, opts).view({1, 1, cy}) + d.b.view({B, 1, 1}) - cy / 2).clamp(0, W - 1);
+            // The mask is made where the images are: no copy from the host inside the student steps.
+            const auto opts = torch::TensorOptions().dtype(torch::kInt64).device(x.device());
+            const auto rows = (torch::arange(cx, opts).view({1, cx, 1}) + d.a.to(x.device()).view({B, 1, 1}) - cx / 2).clamp(0, H - 1);
+            const auto cols = (torch::arange(cy, opts).view({1, 1, cy}) + d.b.to(x.device()).view({B, 1, 1}) - cy / 2).clamp(0, W - 1);
             const auto batch = torch::arange(B, opts).view({B, 1, 1});
-            auto mask = torch::ones({B, H, W}, torch::kFloat32);
+            auto mask = torch::ones({B, H, W}, opts.dtype(torch::kFloat32));
             mask.index_put_({batch.expand({B, cx, cy}), rows.expand({B, cx, cy}), cols.expand({B, cx, cy})},
-                            torch::zeros({}, torch::kFloat32));
-            return x * mask.to(x.device(), x.scalar_type()).unsqueeze(1);
+                            torch::zeros({}, mask.options()));
+            return x * mask.to(x.scalar_type()).unsqueeze(1);
         }
     }
     return x;

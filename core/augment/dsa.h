@@ -16,7 +16,9 @@ using Tensor = at::Tensor;
 enum class DsaFamily { Color, Crop, Cutout, Flip, Scale, Rotate };
 
 // The random parameters of one augmentation, kept so that the very same augmentation can be
-// applied again (the exact-gradient mode recomputes each student step). All tensors are CPU [B].
+// applied again (the exact-gradient mode recomputes each student step). All tensors are [B]: draw()
+// makes them on the CPU, and plan_student_steps moves them to the run's device once, so that the
+// student steps copy nothing from the host.
 struct DsaDraw {
     DsaFamily family = DsaFamily::Color;
     Tensor a, b, c;  // Color: brightness, saturation, contrast draws in [0,1). Crop: row and column

@@ -15,7 +15,8 @@ Zca Zca::fit(const Tensor& images, double eps) {
     const auto centered = x - mu;
     const auto cov = centered.t().mm(centered) / static_cast<double>(n - 1);
     // The covariance is symmetric positive semi-definite, so its eigendecomposition is its SVD.
-    auto [s, u] = torch::linalg::eigh(cov, "L");
+    // ATen's function rather than torch::linalg::eigh: Debian 13's LibTorch 2.6 ships no torch/linalg.h.
+    auto [s, u] = at::linalg_eigh(cov, "L");
     s = s.clamp_min(0);
     Zca z;
     z.eps = eps;

@@ -489,6 +489,12 @@ std::vector<StepRecord> read_checkpoint_history(const std::string& path) {
     return {std::make_move_iterator(c.state.history.begin()), std::make_move_iterator(c.state.history.end())};
 }
 
+DistillRunState read_checkpoint_state(const std::string& path, CheckpointInfo& info) {
+    auto c = read_checkpoint(path);
+    info = std::move(c.info);
+    return std::move(c.state);
+}
+
 std::unique_ptr<DistillRun> resume_run(const std::string& path, std::shared_ptr<const PreparedData> data,
                                        const std::string& experts_dir) {
     auto c = read_checkpoint(path);

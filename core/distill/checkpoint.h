@@ -7,6 +7,7 @@
 namespace distillery {
 
 class DistillRun;
+struct DistillRunState;
 struct PreparedData;
 struct StepRecord;
 
@@ -41,6 +42,10 @@ CheckpointInfo read_checkpoint_info(const std::string& path);
 // Every step's record, from a file validated as read_checkpoint_info does (for showing a run's
 // curves without preparing its data).
 std::vector<StepRecord> read_checkpoint_history(const std::string& path);
+// The saved run's whole state and `info`, from a file validated as read_checkpoint_info does,
+// without the data or the experts a resume needs: for showing a run that goes on elsewhere (its
+// images, labels, learned lr, configuration and records).
+DistillRunState read_checkpoint_state(const std::string& path, CheckpointInfo& info);
 
 // The run exactly as it was saved, on `data` (which must be the data the settings describe),
 // matching the experts in `experts_dir` (default: the folder the checkpoint names).

@@ -17,6 +17,7 @@
 #include "distill/datm.h"
 #include "distill/matching.h"
 #include "distill/tesla_labels.h"
+#include "distributed/gradient_average.h"
 
 namespace distillery {
 namespace {
@@ -59,12 +60,13 @@ std::string number_text(double v) {
     return s.str();
 }
 
-// LibTorch reports exhausted memory as a c10::Error (c10::OutOfMemoryError, or
-// CUDAOutOfMemoryError, in some versions only), so the message decides.
+// The CUDA caching allocator throws c10::OutOfMemoryError (caught by type in step()); other
+// exhausted memory reaches us as a plain c10::Error, so the message decides: the CPU allocator's
+// words, and cuBLAS's and cuDNN's *_STATUS_ALLOC_FAILED.
 bool says_out_of_memory(const std::string& what) {
     std::string lower(what);
     std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-    for (const char* phrase : {"out of memory", "not enough memory", "can't allocate memory", "cannot allocate memory"})
+    for (const char* phrase : {"out of memory", "not enough memory", "can't allocate memory", "cannot allocate memory", "alloc_failed"})
         if (lower.find(phrase) != std::string::npos) return true;
     return false;
 }
@@ -220,6 +222,8 @@ DistillRunState DistillRun::export_state(bool include_history) const {
     return s;
 }
 
+void DistillRun::set_exchange(std::shared_ptr<StepExchange> exchange) { exchange_ = std::move(exchange); }
+
 std::string DistillRun::set(const std::string& key, const std::string& value) {
     std::lock_guard<std::mutex> lock(state_mutex_);
     if (fixed_during_run(key))
@@ -248,6 +252,7 @@ StepRecord DistillRun::step() {
     // The step draws from a copy of the run's stream, committed with the update. So a step that a
     // guard stops leaves the stream as it was, and export_state() never sees it half-way through.
     Rng rng;
+    const bool distributed = exchange_ && exchange_->world_size() > 1;
     std::vector<std::int64_t> order_before;
     std::size_t position_before = 0;
     {
@@ -268,7 +273,16 @@ StepRecord DistillRun::step() {
         rng = rng_;
         order_before = experts_.order();
         position_before = experts_.position();
-        rec.expert = experts_.next(rng);
+        if (distributed) {
+            // Every rank advances the shared expert order alike, by one expert per rank, and
+            // takes its own: the world size is the number of trajectories per update.
+            for (int r = 0; r < exchange_->world_size(); ++r) {
+                const auto e = experts_.next(rng);
+                if (r == exchange_->rank()) rec.expert = e;
+            }
+        } else {
+            rec.expert = experts_.next(rng);
+        }
     }
     rec.mode = to_string(cfg.mode);
     rec.syn_steps = cfg.syn_steps;
@@ -281,7 +295,10 @@ StepRecord DistillRun::step() {
     FlatSgd images_opt = *images_opt_, lr_opt = *lr_opt_, labels_opt = *labels_opt_;
     double lr = lr_;
     try {
-        p = draw_problem(cfg, rec.iteration, dsa, rng, rec);
+        // A distributed rank draws its start epoch and mini-batches from a stream of its own,
+        // seeded from the shared stream, which all ranks advance alike.
+        Rng own_draws = distributed ? Rng(rank_draw_seed(rng.fork_seed(), exchange_->rank())) : Rng();
+        p = draw_problem(cfg, rec.iteration, dsa, distributed ? own_draws : rng, rec);
         memory_.begin();
         g = cfg.mode == GradientMode::Unrolled ? match_unrolled(p) : match_adjoint(p, cfg.mode == GradientMode::Exact);
         rec.peak_bytes = memory_.peak_bytes();
@@ -294,6 +311,12 @@ StepRecord DistillRun::step() {
                                    torch::nn::functional::CosineSimilarityFuncOptions().dim(1))
                                    .item<double>();
             rec.has_tesla_cosine = true;
+        }
+        if (distributed) {
+            // Before the guards: every rank judges the same averaged values, so all of them
+            // update, skip or roll back together.
+            rec.allreduce_seconds = average_over_ranks(g, *exchange_);
+            rec.distributed = true;
         }
         rec.loss = g.loss;
         rec.grad_norm_images = norm_of(g.images);
@@ -345,6 +368,9 @@ StepRecord DistillRun::step() {
         }
     } catch (const std::bad_alloc& e) {
         return roll_back(std::move(rec), out_of_memory_advice(cfg, e.what()), std::move(order_before), position_before);
+    } catch (const c10::OutOfMemoryError& e) {
+        return roll_back(std::move(rec), out_of_memory_advice(cfg, e.what_without_backtrace()), std::move(order_before),
+                         position_before);
     } catch (const c10::Error& e) {
         if (!says_out_of_memory(e.what())) {
             roll_back(std::move(rec), "", std::move(order_before), position_before);

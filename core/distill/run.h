@@ -15,6 +15,7 @@
 #include "distill/config.h"
 #include "distill/expert_sampler.h"
 #include "distill/memory.h"
+#include "distill/step_exchange.h"
 #include "eval/evaluate.h"
 #include "nn/convnet.h"
 #include "train/training.h"
@@ -44,6 +45,11 @@ struct StepRecord {
     std::string guard;
     double tesla_cosine = 0;     // cosine(TESLA image gradient, exact image gradient) if measured
     bool has_tesla_cosine = false;
+    // In a distributed run (DistillRun::set_exchange): the seconds this rank spent in the step's
+    // all-reduce, waiting for the slowest rank included. `expert` and `start_epoch` are then
+    // this rank's draws, and the loss and gradients the means over the ranks.
+    double allreduce_seconds = 0;
+    bool distributed = false;
 };
 
 // Peak memory and time of one gradient computation (see DistillRun::measure_memory).
@@ -119,6 +125,12 @@ public:
     // One iteration. When a guard trips (see StepRecord::guard) the step is rolled back and the
     // record says why; the caller should stop, let the user change a hyperparameter, and go on.
     StepRecord step();
+
+    // Makes this run one rank of a distributed run: each step then draws its own expert, start
+    // epoch and mini-batches for this rank, and averages the gradients over the ranks before the
+    // update, so every rank holds the same synthetic set (docs/architecture.md). Call it before
+    // the first step; without it (or with a world of one) step() is the single-process step.
+    void set_exchange(std::shared_ptr<StepExchange> exchange);
 
     // Changes a hyperparameter from the next step on. Returns "" when accepted, else why not; a
     // refused value changes nothing.
@@ -199,6 +211,7 @@ private:
     at::Tensor lr_tensor_;  // alpha as a 0-d tensor for its optimiser
     MemoryProbe memory_;
     std::uint64_t measurements_ = 0;
+    std::shared_ptr<StepExchange> exchange_;  // set before the first step, read only by step()
 };
 
 }  // namespace distillery

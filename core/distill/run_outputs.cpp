@@ -31,6 +31,7 @@ MetricsLog::Row step_row(const StepRecord& r) {
                         {"skip_reason", r.skip_reason},
                         {"guard", r.guard}};
     if (r.has_tesla_cosine) row.emplace_back("tesla_cosine", number(r.tesla_cosine));
+    if (r.distributed) row.emplace_back("allreduce_seconds", number(r.allreduce_seconds));
     return row;
 }
 

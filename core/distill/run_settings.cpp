@@ -1,10 +1,9 @@
 #include "distill/run_settings.h"
 
 #include <algorithm>
-#include <cctype>
-#include <numeric>
 
 #include "common/error.h"
+#include "common/nearest_word.h"
 #include "distill/config.h"
 #include "eval/evaluate.h"
 #include "expert/expert_trainer.h"
@@ -19,23 +18,6 @@ const char* const kOtherKeys[] = {"dataset",     "zca",         "train_per_class
                                   "num_eval",    "epoch_eval_train", "expert_optimizer", "gsam_rho", "gsam_alpha",
                                   "gsam_adaptive", "include"};
 
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    std::iota(row.begin(), row.end(), 0);
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                              std::tolower(static_cast<unsigned char>(b[j - 1]));
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
 }  // namespace
 
 const std::vector<std::string>& known_setting_keys() {
@@ -49,10 +31,7 @@ const std::vector<std::string>& known_setting_keys() {
 }
 
 std::string nearest_setting_key(const std::string& key) {
-    const auto& keys = known_setting_keys();
-    return *std::min_element(keys.begin(), keys.end(), [&](const std::string& a, const std::string& b) {
-        return edit_distance(key, a) < edit_distance(key, b);
-    });
+    return nearest_word(key, known_setting_keys());
 }
 
 void check_set_key(const std::string& assignment) {

@@ -25,6 +25,8 @@ std::vector<StudentStep> plan_student_steps(std::int64_t num_images, std::int64_
         if (dsa.enabled()) {
             step.augmented = true;
             step.draw = dsa.draw(step.indices.size(0), height, width, rng);
+            for (auto* t : {&step.draw.a, &step.draw.b, &step.draw.c})
+                if (t->defined()) *t = t->to(device);
         }
         plan.push_back(std::move(step));
     }

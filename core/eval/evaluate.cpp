@@ -8,6 +8,7 @@
 
 #include "augment/dsa.h"
 #include "common/error.h"
+#include "nn/architectures.h"
 #include "train/training.h"
 
 namespace distillery {
@@ -39,7 +40,9 @@ EvalResult evaluate_set(const PreparedData& data, const Tensor& images, const Te
     if (targets.dim() == 2 && targets.size(1) != classes)
         throw Error("evaluation: the soft labels are over " + std::to_string(targets.size(1)) + " classes, " + data.name +
                     " has " + std::to_string(classes));
-    const ConvNet net(cfg.net_for(data));
+    cfg.net_for(data);  // refuses a ConvNet width and depth that do not fit, naming the settings
+    const auto net = make_network(cfg.arch, {data.channels(), data.height(), data.width(), classes}, cfg.net_width,
+                                  cfg.net_depth);
     const Dsa dsa(cfg.dsa_strategy);
     const auto x = images.detach().to(data.train_x.device());
     const auto y = targets.detach().to(data.train_x.device());
@@ -51,18 +54,21 @@ EvalResult evaluate_set(const PreparedData& data, const Tensor& images, const Te
     p.total = cfg.networks * (cfg.epochs + 1);
     for (std::int64_t n = 0; n < cfg.networks; ++n) {
         Rng rng(seeds.fork_seed());
-        Tensor theta = net.initial_parameters(rng).to(x.device());
+        Tensor theta = net->initial_parameters(rng).to(x.device());
+        Tensor running_stats = net->initial_running_stats();
+        if (running_stats.defined()) running_stats = running_stats.to(x.device());
         auto sgd = std::make_unique<FlatSgd>(lr, cfg.momentum, cfg.weight_decay);
         for (std::int64_t ep = 0; ep <= cfg.epochs; ++ep) {
-            train_epoch(net, theta, x, y, cfg.batch, *sgd, dsa, rng);
+            train_epoch(*net, theta, x, y, cfg.batch, *sgd, dsa, rng, nullptr, running_stats);
             // The reference decays once, after pass epochs/2 + 1, with a new optimiser (momentum reset).
             if (ep == cfg.epochs / 2 + 1) sgd = std::make_unique<FlatSgd>(0.1 * lr, cfg.momentum, cfg.weight_decay);
             p.done += 1;
             p.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-            p.detail = "network " + std::to_string(n + 1) + "/" + std::to_string(cfg.networks);
+            p.detail = (cfg.arch == "convnet" ? "network " : cfg.arch + " ") + std::to_string(n + 1) + "/" +
+                       std::to_string(cfg.networks);
             if (progress && !progress(p)) throw Error("evaluation cancelled");
         }
-        r.accuracies.push_back(accuracy(net, theta, data.test_x, data.test_y));
+        r.accuracies.push_back(accuracy(*net, theta, data.test_x, data.test_y, 512, running_stats));
     }
     double sum = 0, sq = 0;
     for (double a : r.accuracies) sum += a;

@@ -20,6 +20,8 @@ namespace distillery {
 struct EvalConfig : TrainingRecipe {
     std::int64_t networks = 5;   // num_eval
     std::int64_t epochs = 1000;  // epoch_eval_train
+    // The architecture trained (nn/architectures.h); the ConvNet takes the recipe's width and depth.
+    std::string arch = "convnet";
 
     EvalConfig() {
         momentum = 0.9;
@@ -38,7 +40,7 @@ struct EvalResult {
     std::string summary() const;     // "81.23 +- 0.45 % (5 networks)"
 };
 
-// Trains cfg.networks fresh ConvNets on (images, targets) with learning rate `lr` and tests them.
+// Trains cfg.networks fresh networks of cfg.arch on (images, targets) with learning rate `lr` and tests them.
 // targets: int64 class indices [N], or probabilities [N, K] (soft-target cross-entropy).
 EvalResult evaluate_set(const PreparedData& data, const Tensor& images, const Tensor& targets, double lr,
                         const EvalConfig& cfg, const ProgressFn& progress = nullptr);

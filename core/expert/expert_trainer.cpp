@@ -121,25 +121,22 @@ ExpertConfig ExpertConfig::from_settings(const Settings& s, const std::string& d
     return c;
 }
 
-ExpertReport generate_experts(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir,
-                              const ProgressFn& progress, const std::function<void(const ExpertEpoch&)>& on_epoch) {
+namespace {
+
+// Trains `indices` into `dir` (created), counting `already_present` in the report.
+ExpertReport train_experts(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir,
+                           const std::vector<std::int64_t>& indices, std::int64_t already_present,
+                           const ProgressFn& progress, const std::function<void(const ExpertEpoch&)>& on_epoch) {
     const ConvNet net(cfg.net_for(data));
-    std::error_code ec;
-    fs::create_directories(dir, ec);
-    if (!fs::is_directory(dir)) throw Error(dir + ": cannot create the experts folder (" + ec.message() + ")");
     const Dsa dsa(cfg.dsa_strategy);
     ExpertStore store(dir);
     ExpertReport report;
-    const auto present = store.complete();
-    for (auto i : present) check_compatible(store.open(i), header_for(data, cfg, net.spec(), i));
-    report.already_present = static_cast<std::int64_t>(present.size());
-
+    report.already_present = already_present;
     const auto start = Clock::now();
-    const std::int64_t to_train = std::max<std::int64_t>(0, cfg.num_experts - report.already_present);
     Progress p;
     p.task = "experts";
-    p.total = to_train * cfg.train_epochs;
-    for (std::int64_t index = report.already_present; index < cfg.num_experts; ++index) {
+    p.total = static_cast<std::int64_t>(indices.size()) * cfg.train_epochs;
+    for (const std::int64_t index : indices) {
         Rng rng(expert_seed(cfg.seed, index));
         Tensor theta = net.initial_parameters(rng).to(data.train_x.device());
         FlatSgd sgd(cfg.lr, cfg.momentum, cfg.weight_decay);
@@ -173,9 +170,51 @@ ExpertReport generate_experts(const PreparedData& data, const ExpertConfig& cfg,
         header["final_test_accuracy"] = format_number(last_accuracy);
         TrajectoryFile::write(store.path_of(index), header, checkpoints);
         report.trained += 1;
+        report.trained_indices.push_back(index);
         report.final_accuracy.push_back(last_accuracy);
     }
     return report;
+}
+
+void create_experts_folder(const std::string& dir) {
+    std::error_code ec;
+    fs::create_directories(dir, ec);
+    if (!fs::is_directory(dir)) throw Error(dir + ": cannot create the experts folder (" + ec.message() + ")");
+}
+
+}  // namespace
+
+ExpertReport generate_experts(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir,
+                              const ProgressFn& progress, const std::function<void(const ExpertEpoch&)>& on_epoch) {
+    const ConvNet net(cfg.net_for(data));  // a network that cannot be built leaves no folder behind
+    create_experts_folder(dir);
+    const ExpertStore store(dir);
+    const auto present = store.complete();
+    for (auto i : present) check_compatible(store.open(i), header_for(data, cfg, net.spec(), i));
+    const auto already_present = static_cast<std::int64_t>(present.size());
+    std::vector<std::int64_t> indices;
+    for (std::int64_t index = already_present; index < cfg.num_experts; ++index) indices.push_back(index);
+    return train_experts(data, cfg, dir, indices, already_present, progress, on_epoch);
+}
+
+std::vector<std::int64_t> missing_experts(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir) {
+    const ConvNet net(cfg.net_for(data));
+    create_experts_folder(dir);
+    const ExpertStore store(dir);
+    std::vector<std::int64_t> missing;
+    for (std::int64_t i = 0; i < cfg.num_experts; ++i) {
+        if (fs::exists(store.path_of(i))) check_compatible(store.open(i), header_for(data, cfg, net.spec(), i));
+        else missing.push_back(i);
+    }
+    return missing;
+}
+
+ExpertReport generate_experts_at(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir,
+                                 const std::vector<std::int64_t>& indices, const ProgressFn& progress,
+                                 const std::function<void(const ExpertEpoch&)>& on_epoch) {
+    const ConvNet net(cfg.net_for(data));  // checked before the folder is made
+    create_experts_folder(dir);
+    return train_experts(data, cfg, dir, indices, 0, progress, on_epoch);
 }
 
 }  // namespace distillery

@@ -41,6 +41,7 @@ struct ExpertEpoch {
 struct ExpertReport {
     std::int64_t already_present = 0;
     std::int64_t trained = 0;
+    std::vector<std::int64_t> trained_indices;  // the experts trained now, in order
     bool cancelled = false;
     std::vector<double> final_accuracy;  // of the experts trained now
     double train_seconds = 0;
@@ -67,5 +68,16 @@ std::string default_experts_dir(const Settings& s);
 ExpertReport generate_experts(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir,
                               const ProgressFn& progress = nullptr,
                               const std::function<void(const ExpertEpoch&)>& on_epoch = nullptr);
+
+// The experts of 0..cfg.num_experts-1 that `dir` lacks, ascending, after checking that those it
+// holds were made with the same settings (an Error names the first that was not).
+std::vector<std::int64_t> missing_experts(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir);
+
+// Trains the experts `indices` into `dir` and nothing else: one rank's share of a generation that
+// several processes make together (core/distributed/expert_share.h). Each file is the same as a
+// single process writes, since expert i's draws come from its own seed.
+ExpertReport generate_experts_at(const PreparedData& data, const ExpertConfig& cfg, const std::string& dir,
+                                 const std::vector<std::int64_t>& indices, const ProgressFn& progress = nullptr,
+                                 const std::function<void(const ExpertEpoch&)>& on_epoch = nullptr);
 
 }  // namespace distillery

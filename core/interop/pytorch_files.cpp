@@ -38,7 +38,9 @@ at::Tensor owned(const at::Tensor& t, at::ScalarType type) {
     return t.detach().to(torch::kCPU, type).clone(at::MemoryFormat::Contiguous);
 }
 
-const Object& root_tensor(const pt::PtFile& f, const std::string& what) {
+// `what` is a plain C string: a std::string made for the call would make GCC 14 warn that the
+// returned reference (which lives in `f`) may dangle.
+const Object& root_tensor(const pt::PtFile& f, const char* what) {
     const Object& r = f.root();
     if (r.kind != Object::Kind::Tensor)
         throw Error(f.path() + ": holds a " + kind_name(r.kind) + ", not a tensor of " + what);

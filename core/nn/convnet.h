@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "common/rng.h"
+#include "nn/network.h"
 
 namespace distillery {
 
@@ -29,44 +29,22 @@ struct ConvNetSpec {
     bool operator!=(const ConvNetSpec& o) const { return !(*this == o); }
 };
 
-// One parameter tensor inside the flat vector.
-struct ParamSlot {
-    std::string name;  // "conv0.weight", "norm0.weight", ..., "fc.bias"
-    std::vector<std::int64_t> shape;
-    std::int64_t offset = 0;
-    std::int64_t numel = 0;
-};
-
-// A functional ConvNet: the network is its shape; the parameters are one flat vector theta in the
-// reference order (PyTorch's net.parameters(): conv.w, conv.b, norm.gamma, norm.beta per block,
-// then fc.w, fc.b; each tensor flattened row-major). forward() only slices theta, so gradients
-// of any order flow back to theta and to the input.
-class ConvNet {
+// The ConvNet as a functional Network (see network.h). forward() without running statistics is
+// what distillation calls: instance norm behaves the same in training and evaluation.
+class ConvNet : public Network {
 public:
     explicit ConvNet(const ConvNetSpec& spec);
 
     const ConvNetSpec& spec() const { return spec_; }
-    std::int64_t num_params() const { return num_params_; }
-    const std::vector<ParamSlot>& layout() const { return layout_; }
     std::int64_t feature_size() const { return feature_size_; }
+    std::string describe() const override { return spec_.describe(); }
 
     // x: [B, C, H, W]; theta: [P]. Returns logits [B, classes].
     Tensor forward(const Tensor& x, const Tensor& theta) const;
-
-    // Logits without a graph, in batches of `batch` images (for labelling and testing).
-    Tensor predict(const Tensor& x, const Tensor& theta, std::int64_t batch = 256) const;
-
-    // PyTorch's default initialisation (weights and biases U(+-1/sqrt(fan_in)), norm gamma 1,
-    // beta 0), drawn from `rng`; float32 on the CPU.
-    Tensor initial_parameters(Rng& rng) const;
-
-    // The view of one slot of theta (no copy).
-    Tensor slot(const Tensor& theta, size_t index) const;
+    Tensor forward(const Tensor& x, const Tensor& theta, const Tensor& running_stats, bool training) const override;
 
 private:
     ConvNetSpec spec_;
-    std::vector<ParamSlot> layout_;
-    std::int64_t num_params_ = 0;
     std::int64_t feature_size_ = 0;
 };
 

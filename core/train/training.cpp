@@ -26,8 +26,8 @@ void FlatSgd::step(Tensor& theta, const Tensor& grad) {
     theta.sub_(lr_ * g);
 }
 
-double train_epoch(const ConvNet& net, Tensor& theta, const Tensor& x, const Tensor& targets, std::int64_t batch,
-                   FlatSgd& optimizer, const Dsa& dsa, Rng& rng, const Gsam* gsam) {
+double train_epoch(const Network& net, Tensor& theta, const Tensor& x, const Tensor& targets, std::int64_t batch,
+                   FlatSgd& optimizer, const Dsa& dsa, Rng& rng, const Gsam* gsam, const Tensor& running_stats) {
     const auto n = x.size(0);
     if (n == 0) throw Error("cannot train on an empty set");
     const auto order = torch::tensor(rng.permutation(n), torch::kInt64).to(x.device());
@@ -37,12 +37,12 @@ double train_epoch(const ConvNet& net, Tensor& theta, const Tensor& x, const Ten
         const auto xb = dsa(x.index_select(0, idx), rng);
         const auto yb = targets.index_select(0, idx);
         const auto leaf = theta.detach().requires_grad_(true);
-        const auto loss = classification_loss(net.forward(xb, leaf), yb);
+        const auto loss = classification_loss(net.forward(xb, leaf, running_stats, true), yb);
         auto grad = torch::autograd::grad({loss}, {leaf})[0];
         if (gsam != nullptr)
             grad = gsam->gradient(theta.detach(), grad, [&](const Tensor& w) {
                 const auto perturbed = w.detach().requires_grad_(true);
-                return torch::autograd::grad({classification_loss(net.forward(xb, perturbed), yb)}, {perturbed})[0];
+                return torch::autograd::grad({classification_loss(net.forward(xb, perturbed, running_stats, true), yb)}, {perturbed})[0];
             });
         optimizer.step(theta, grad);
         total += loss.item<double>() * static_cast<double>(idx.size(0));
@@ -50,9 +50,10 @@ double train_epoch(const ConvNet& net, Tensor& theta, const Tensor& x, const Ten
     return total / static_cast<double>(n);
 }
 
-double accuracy(const ConvNet& net, const Tensor& theta, const Tensor& x, const Tensor& labels, std::int64_t batch) {
+double accuracy(const Network& net, const Tensor& theta, const Tensor& x, const Tensor& labels, std::int64_t batch,
+                const Tensor& running_stats) {
     if (x.size(0) == 0) return 0.0;
-    const auto correct = net.predict(x, theta, batch).argmax(1).eq(labels).sum().item<std::int64_t>();
+    const auto correct = net.predict(x, theta, batch, running_stats).argmax(1).eq(labels).sum().item<std::int64_t>();
     return static_cast<double>(correct) / static_cast<double>(x.size(0));
 }
 

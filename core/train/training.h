@@ -7,7 +7,7 @@
 
 #include "augment/dsa.h"
 #include "common/rng.h"
-#include "nn/convnet.h"
+#include "nn/network.h"
 
 namespace distillery {
 
@@ -39,14 +39,17 @@ private:
 
 struct Gsam;
 
-// One pass over (x, targets) in a fresh random order, batches of `batch`, DSA on every batch.
+// One pass over (x, targets) in a fresh random order, batches of `batch`, DSA on every batch, the
+// network in training mode (batch norm's running statistics, if it has them, updated in place).
 // With `gsam`, each step follows GSAM's gradient, both of its gradients taken on the same
 // augmented batch. Returns the mean training loss of the pass (at the un-perturbed weights).
-double train_epoch(const ConvNet& net, Tensor& theta, const Tensor& x, const Tensor& targets, std::int64_t batch,
-                   FlatSgd& optimizer, const Dsa& dsa, Rng& rng, const Gsam* gsam = nullptr);
+double train_epoch(const Network& net, Tensor& theta, const Tensor& x, const Tensor& targets, std::int64_t batch,
+                   FlatSgd& optimizer, const Dsa& dsa, Rng& rng, const Gsam* gsam = nullptr,
+                   const Tensor& running_stats = Tensor());
 
-// Fraction of `x` that the network classifies as `labels`, in batches; no augmentation.
-double accuracy(const ConvNet& net, const Tensor& theta, const Tensor& x, const Tensor& labels,
-                std::int64_t batch = 512);
+// Fraction of `x` that the network, in evaluation mode, classifies as `labels`, in batches; no
+// augmentation.
+double accuracy(const Network& net, const Tensor& theta, const Tensor& x, const Tensor& labels,
+                std::int64_t batch = 512, const Tensor& running_stats = Tensor());
 
 }  // namespace distillery
