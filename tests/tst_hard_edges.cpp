@@ -192,9 +192,13 @@ private Q_SLOTS:
     void interruptDuringEvaluationExits130() {
         DISTILLERY_REQUIRE_FASHION_MNIST();
         QProcess eval;
-        eval.start(QStringLiteral(DISTILLERY_CLI), {"eval", "--ipc", "10", "--set", "epoch_eval_train=100000", "--quiet"});
+        eval.start(QStringLiteral(DISTILLERY_CLI), {"eval", "--ipc", "10", "--set", "epoch_eval_train=100000"});
         QVERIFY(eval.waitForStarted());
-        QTest::qWait(3000);
+        // Ctrl-C once the evaluation has begun (its progress bar, on stderr, shows the first
+        // network), not at a fixed time that a loaded machine may still spend loading.
+        QByteArray progress;
+        QVERIFY(wait_for([&] { return (progress += eval.readAllStandardError()).contains("network 1/"); }, 120000));
+        QTest::qWait(500);
         ::kill(static_cast<pid_t>(eval.processId()), SIGINT);
         QVERIFY(eval.waitForFinished(120000));
         QCOMPARE(eval.exitCode(), 130);
