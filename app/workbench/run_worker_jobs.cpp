@@ -265,6 +265,24 @@ QString baseline_name(const DistillRun& run, bool soft) {
                 : QStringLiteral("random real, hard labels");
 }
 
+// Runs an evaluation job; its result, or nothing when the user stopped it (the engine ends a
+// cancelled evaluation by throwing, which is not an error then).
+std::optional<EvalResult> unless_stopped(std::int64_t networks, const std::function<bool()>& stopped,
+                                         const std::function<void(const Progress&)>& report,
+                                         const std::function<EvalResult(const ProgressFn&)>& job) {
+    EvalResult result;
+    try {
+        result = job([&](const Progress& p) {
+            report(p);
+            return !stopped();
+        });
+    } catch (const std::exception&) {
+        if (!stopped()) throw;
+    }
+    if (result.accuracies.size() != static_cast<size_t>(networks)) return std::nullopt;
+    return result;
+}
+
 }  // namespace
 
 void RunWorker::evaluate() {
@@ -280,20 +298,13 @@ void RunWorker::evaluate() {
     const WorkerState before = state();
     const auto cfg = EvalConfig::from_settings(run_settings_, data_->name);
     setState(WorkerState::Busy, tr("Evaluating: %1 networks × %2 epochs").arg(cfg.networks).arg(cfg.epochs));
-    // Returns the result, or nothing when the user stopped it (the engine ends a cancelled
-    // evaluation by throwing: not an error).
     auto evaluated = [&](const QString& what, const std::function<EvalResult(const ProgressFn&)>& job) {
-        EvalResult result;
-        try {
-            result = job([&](const Progress& p) {
+        return unless_stopped(
+            cfg.networks, [this] { return cancelled(); },
+            [&](const Progress& p) {
                 Q_EMIT expertProgress(p.done, p.total, p.eta_s(), tr("evaluation (%1): %2").arg(what, qs(p.detail)));
-                return !cancelled();
-            });
-        } catch (const std::exception&) {
-            if (!cancelled()) throw;
-        }
-        return result.accuracies.size() == static_cast<size_t>(cfg.networks) ? std::optional<EvalResult>(result)
-                                                                               : std::nullopt;
+            },
+            job);
     };
     const auto it = run->iteration();
     const auto result = evaluated(tr("synthetic set"), [&](const ProgressFn& f) { return run->evaluate(cfg, f); });
@@ -361,23 +372,20 @@ void RunWorker::crossEvaluate(const QStringList& archs, bool baselines) {
                                         }});
         for (const auto& [what, job] : subjects) {
             setState(WorkerState::Busy, tr("Evaluating on %1: %2").arg(arch, what));
-            EvalResult result;
-            try {
-                result = job([&](const Progress& p) {
+            const auto result = unless_stopped(
+                cfg.networks, [this] { return cancelled(); },
+                [&](const Progress& p) {
                     Q_EMIT expertProgress(p.done, p.total, p.eta_s(), tr("%1, %2: %3").arg(arch, what, qs(p.detail)));
-                    return !cancelled();
-                });
-            } catch (const std::exception&) {
-                if (!cancelled()) throw;
-            }
-            if (result.accuracies.size() != static_cast<size_t>(cfg.networks)) {
+                },
+                job);
+            if (!result) {
                 complete = false;
                 break;
             }
-            auto row = eval_row(ss(what), it, result);
+            auto row = eval_row(ss(what), it, *result);
             row.emplace_back("arch", ss(arch));
             eval_rows_.push_back(row);
-            Q_EMIT crossEvaluationReady(arch, eval_point(it, result, what));
+            Q_EMIT crossEvaluationReady(arch, eval_point(it, *result, what));
         }
         if (!complete) break;
     }
