@@ -147,14 +147,26 @@ german_locale() {
     in_root "$root" locale-gen
 }
 
-# This checkout's files (tracked and untracked, not ignored) into ROOT/src. Modification times are
-# kept, so a build folder in the root rebuilds only what changed since the last run.
+# This checkout's files (tracked and untracked, not ignored) into ROOT/src. Only files whose content
+# differs are replaced, and they get the time of the copy: a build folder in the root then rebuilds
+# exactly what changed, whichever tree the last run copied (keeping the checkout's modification
+# times would not: a file edited before the last run's copy was made looks older than its object).
 copy_sources() {
-    local root=$1
-    rm -rf "$root/src"
-    mkdir -p "$root/src"
+    local root=$1 staged f
+    staged=$(mktemp -d)
     git -C "$src" ls-files -z --cached --others --exclude-standard |
-        tar -C "$src" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$root/src" -xf -
+        tar -C "$src" --null --ignore-failed-read -T - -cf - 2>/dev/null | tar -C "$staged" -xf -
+    mkdir -p "$root/src"
+    while IFS= read -r -d '' f; do
+        cmp -s "$staged/$f" "$root/src/$f" && continue
+        mkdir -p "$(dirname "$root/src/$f")"
+        rm -f "$root/src/$f"
+        cp --preserve=mode "$staged/$f" "$root/src/$f"
+    done < <(cd "$staged" && find . -type f -print0)
+    while IFS= read -r -d '' f; do
+        [ -e "$staged/$f" ] || rm -f "$root/src/$f"
+    done < <(cd "$root/src" && find . -type f -print0)
+    rm -rf "$staged"
 }
 
 build_packages=(build-essential cmake ninja-build pkg-config zlib1g-dev nlohmann-json3-dev libopenblas0-pthread

@@ -68,7 +68,8 @@ private Q_SLOTS:
         QCOMPARE(list.code, 0);
         QVERIFY(list.out.contains(QRegularExpression("^quick +CPU-sized Fashion-MNIST", QRegularExpression::MultilineOption)));
         for (const char* name : {"paper-fashion-mnist", "mtt-cifar10-ipc10", "tesla-cifar10-ipc1", "datm-cifar100-ipc50",
-                                 "fashion-mnist-ipc1-quick", "fashion-mnist-ipc50-paper"})
+                                 "fashion-mnist-ipc1-quick", "fashion-mnist-ipc50-paper", "cpu-hour-ipc1", "cpu-hour-ipc10",
+                                 "cpu-hour-ipc50"})
             QVERIFY2(list.out.contains(QRegularExpression(QString("^%1 ").arg(name), QRegularExpression::MultilineOption)), name);
         const auto quick = run_cli({"presets", "quick"});
         QVERIFY(quick.out.contains("num_experts"));

@@ -269,6 +269,22 @@ private Q_SLOTS:
         QCOMPARE(datm.expansion_end_epoch, datm.iterations / 2);
     }
 
+    // The cpu-hour family's hour counts its experts once: the three presets find the same expert
+    // folder, and each matches within the experts' epochs.
+    void cpuHourPresetsShareTheirExperts() {
+        const auto shared = default_experts_dir(load_preset("cpu-hour-ipc10"));
+        std::int64_t ipc_seen = 0;
+        for (const char* name : {"cpu-hour-ipc1", "cpu-hour-ipc10", "cpu-hour-ipc50"}) {
+            const auto s = load_preset(name);
+            QCOMPARE(QString::fromStdString(default_experts_dir(s)), QString::fromStdString(shared));
+            const auto cfg = DistillConfig::from_settings(s, s.text("dataset"));
+            QVERIFY2(cfg.max_start_epoch + cfg.expert_epochs <= s.integer("train_epochs", 0), name);
+            QCOMPARE(s.integer("train_per_class", -1), std::int64_t(0));  // the full training set
+            ipc_seen += cfg.ipc;
+        }
+        QCOMPARE(ipc_seen, std::int64_t(1 + 10 + 50));
+    }
+
     // A German desktop's C locale reads "0.01" as 0 with strtod; the engine's numbers do not depend on it.
     void numbersReadAndWriteTheSameInAGermanLocale() {
         const std::string saved = setlocale(LC_ALL, nullptr);

@@ -129,7 +129,11 @@ class TestFollow : public QObject {
         QAction* follow = w.action("follow_run");
         QVERIFY(menu->actions().contains(follow));
         QVERIFY(follow->isEnabled());
-        QTest::mouseClick(menu, Qt::LeftButton, {}, menu->actionGeometry(follow).center());
+        // The item is chosen with the keyboard in the open menu: Qt 6.8's offscreen menus leave a
+        // synthetic click on an item of a menu-bar menu unanswered (Qt 6.4's take it).
+        for (int i = 0; i < menu->actions().size() && menu->activeAction() != follow; ++i) QTest::keyClick(menu, Qt::Key_Down);
+        QCOMPARE(menu->activeAction(), follow);
+        QTest::keyClick(menu, Qt::Key_Return);
         QTRY_COMPARE(dialog_title, QString("Follow a run folder"));
         QTRY_VERIFY(!QApplication::activeModalWidget());
     }

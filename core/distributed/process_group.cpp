@@ -18,6 +18,17 @@ namespace {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
+// LibTorch 2.4 and later serve the store through libuv unless told otherwise, and refuse to start
+// when built without it, as Debian 13's LibTorch 2.6 is. The classic server, the only one 1.13
+// has (its options have no such field), serves jobs of our size as well, so it is asked for
+// wherever the option exists.
+template <class Options>
+auto use_classic_store_server(Options& options, int) -> decltype(options.useLibUV = false, void()) {
+    options.useLibUV = false;
+}
+template <class Options>
+void use_classic_store_server(Options&, long) {}
+
 #ifdef DISTILLERY_HAVE_GLOO
 bool is_loopback(const std::string& host) { return host == "localhost" || host.rfind("127.", 0) == 0 || host == "::1"; }
 
@@ -87,8 +98,11 @@ std::unique_ptr<ProcessGroup> ProcessGroup::connect(const LaunchEnvironment& env
         options.port = static_cast<std::uint16_t>(env.master_port);
         options.isServer = env.rank == 0;
         options.numWorkers = static_cast<std::size_t>(env.world_size);
-        options.waitWorkers = true;
+        // The wait for every rank happens once, when the process group forms below, so that a rank
+        // that never comes is reported the same way by every LibTorch (2.x's store would time out first).
+        options.waitWorkers = false;
         options.timeout = env.timeout;
+        use_classic_store_server(options, 0);
         impl->store = c10::make_intrusive<c10d::TCPStore>(env.master_addr, options);
     } catch (const std::exception& e) {
         throw Error(env.describe() + ": the rendezvous at " + where + " failed (" + first_line(e.what()) + "); " +
