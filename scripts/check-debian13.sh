@@ -2,9 +2,10 @@
 # The same sources on Debian 13 (LibTorch 2.6, Qt 6.8, OpenCV 4.10), and the Debian package on
 # Debian 12 and 13, in chroots of our own (never in this machine's apt sources):
 #   1. Debian 13, CPU LibTorch: the whole project, workbench included, and the full test suite.
-#   2. Debian 13, libtorch-cuda-dev 2.6 (CUDA 12.4): every CUDA code path compiled and linked
-#      (DISTILLERY_HAVE_CUDA), and the engine's tests run with it on the CPU: without a GPU it must
-#      say "CUDA not available" and refuse --device cuda with a clear message.
+#   2. Debian 13, libtorch-cuda-dev 2.6 (CUDA 12.4): the whole project again (benchmarks aside) with
+#      every CUDA code path compiled and linked (DISTILLERY_HAVE_CUDA), and the full test suite run
+#      with it on the CPU: without a GPU it must say "CUDA not available" and refuse --device cuda
+#      with a clear message.
 #   3. The .deb (CPack) of this machine's Debian 12 build (build/, from scripts/test.sh) and of the
 #      Debian 13 build, each installed with apt into a fresh copy of a pristine root of its release,
 #      then `distillery-cli info`, a two-iteration `distill` and the workbench (offscreen) run from
@@ -12,7 +13,10 @@
 # The roots and every downloaded package are kept under $DISTILLERY_CACHE (default
 # /var/cache/distillery), so a second run downloads nothing. Needs root (debootstrap, chroot, mount).
 #
-# Usage: bash scripts/check-debian13.sh
+# Usage: bash scripts/check-debian13.sh [--ci]
+#   --ci: only part 2, which is what CI runs after the Debian 12 tests. Its one LibTorch 2.6 build
+#   (the CUDA one, which runs on a CPU as well) serves the full suite on Debian 13 and the CUDA
+#   build alike, so a fresh machine spends one build on it instead of two.
 # Environment: DISTILLERY_CACHE, DEBIAN_MIRROR (default http://deb.debian.org/debian),
 #   DISTILLERY_HOST_BUILD_DIR (this machine's Debian 12 build folder, packaged for Debian 12;
 #   default build/), DISTILLERY_HOST_BUILD (the command that brings it up to date first; default
@@ -25,6 +29,12 @@ mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 host_build=${DISTILLERY_HOST_BUILD:-bash scripts/build.sh}
 host_build_dir=${DISTILLERY_HOST_BUILD_DIR:-$src/build}
 jobs=$(nproc)
+ci=0
+case "${1:-}" in
+    --ci) ci=1 ;;
+    "") ;;
+    *) echo "check-debian13: unknown argument '$1' (usage: check-debian13.sh [--ci])" >&2; exit 2 ;;
+esac
 [ "$(id -u)" -eq 0 ] || { echo "check-debian13: needs root (debootstrap, chroot, mount)" >&2; exit 2; }
 
 # ---------------------------------------------------------------- stage times, printed at the end
@@ -244,17 +254,17 @@ make_cuda_root() {
     [ -f "$cuda_root/etc/distillery-cudnn-stub" ] || provisioned_root trixie-cuda trixie "${build_packages[@]}"
     cudnn_stub "$cuda_root"
     # nvidia-cuda-toolkit: CUDA 12.4 with nvToolsExt, which Caffe2's CMake config asks for; Gloo's
-    # and NCCL's headers for the processes of a distributed run.
+    # and NCCL's headers for the processes of a distributed run; OpenCV for the workbench;
+    # python3-torch-cuda (the same LibTorch) for the interop tests' PyTorch references.
     provisioned_root trixie-cuda trixie "${build_packages[@]}" libtorch-cuda-dev nvidia-cuda-toolkit libgloo-cuda-dev \
-        libnccl-dev
+        libnccl-dev libopencv-dev python3-torch-cuda python3-numpy
     german_locale "$cuda_root"
 }
 build_cuda() {
     copy_sources "$cuda_root"
-    # Qt stays on for the test suites; OpenCV off, so no workbench: the engine, the CLI and the
-    # engine's tests. No benchmarks.
+    # Everything, workbench included, but the benchmarks (the CPU build compiles those).
     in_root "$cuda_root" sh -c "cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DDISTILLERY_WITH_OPENCV=OFF -DDISTILLERY_BENCH=OFF 2>&1" | tee "$cache/trixie-cuda-configure.log"
+        -DDISTILLERY_BENCH=OFF 2>&1" | tee "$cache/trixie-cuda-configure.log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
     grep -q 'Distillery: CUDA memory statistics from' "$cache/trixie-cuda-configure.log" ||
         { echo "check-debian13: the CUDA build did not turn on DISTILLERY_HAVE_CUDA" >&2; return 1; }
@@ -279,8 +289,7 @@ test_cuda() {
     echo "$out"
     [ $rc -eq 2 ] && grep -q "sees no CUDA GPU" <<<"$out" ||
         { echo "check-debian13: --device cuda without a GPU was not refused clearly (exit $rc)" >&2; return 1; }
-    # The interop test needs python3-torch, which conflicts with the CUDA LibTorch; the CPU build runs it.
-    root_for_ctest=$cuda_root ctest_no_skips /build -E tst_interop
+    root_for_ctest=$cuda_root ctest_no_skips /build
 }
 
 # ---------------------------------------------------------------- 3. the package on 12 and 13
@@ -348,18 +357,24 @@ exec 9>"$cache/lock"
 flock 9
 unmount_stale
 stage "host tools (debootstrap, appstream)" host_tools
-stage "pristine roots: Debian 12 and 13 (debootstrap)" eval 'pristine_root trixie main,contrib,non-free && pristine_root bookworm main'
-stage "13 CPU: packages (LibTorch 2.6, Qt 6.8, OpenCV 4.10)" make_cpu_root
-stage "13 CPU: build everything" build_cpu
-stage "13 CPU: full test suite" test_cpu
-stage "13 CUDA: packages (libtorch-cuda-dev, CUDA 12.4)" make_cuda_root
-stage "13 CUDA: build engine, CLI, engine tests" build_cuda
-stage "13 CUDA: info, --device cuda refused, tests on the CPU" test_cuda
-stage "package: .deb for Debian 13 (CPack)" package_trixie
-stage "package: .deb for Debian 12 (CPack, build/)" package_bookworm
-stage "package: appstreamcli validate" validate_metainfo
-stage "package: install and run on Debian 13" install_and_run trixie
-stage "package: install and run on Debian 12" install_and_run bookworm
+if [ $ci -eq 1 ]; then
+    stage "pristine root: Debian 13 (debootstrap)" pristine_root trixie main,contrib,non-free
+else
+    stage "pristine roots: Debian 12 and 13 (debootstrap)" eval 'pristine_root trixie main,contrib,non-free && pristine_root bookworm main'
+    stage "13 CPU: packages (LibTorch 2.6, Qt 6.8, OpenCV 4.10)" make_cpu_root
+    stage "13 CPU: build everything" build_cpu
+    stage "13 CPU: full test suite" test_cpu
+fi
+stage "13 CUDA: packages (libtorch-cuda-dev, CUDA 12.4, Qt, OpenCV)" make_cuda_root
+stage "13 CUDA: build everything but the benchmarks" build_cuda
+stage "13 CUDA: info, --device cuda refused, full suite on the CPU" test_cuda
+if [ $ci -eq 0 ]; then
+    stage "package: .deb for Debian 13 (CPack)" package_trixie
+    stage "package: .deb for Debian 12 (CPack, build/)" package_bookworm
+    stage "package: appstreamcli validate" validate_metainfo
+    stage "package: install and run on Debian 13" install_and_run trixie
+    stage "package: install and run on Debian 12" install_and_run bookworm
+fi
 if [ ${#failed_stages[@]} -gt 0 ]; then
     printf 'check-debian13: failed: %s\n' "${failed_stages[@]}" >&2
     exit 1

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -16,6 +17,7 @@
 #include "common/error.h"
 #include "common/rng.h"
 #include "nn/convnet.h"
+#include "nn/instance_norm.h"
 #include "tiny_fixtures.h"
 #include "train/training.h"
 
@@ -137,6 +139,7 @@ private Q_SLOTS:
     void forwardMatchesTorchModule();
     void initialisation();
     void doubleBackwardThroughNetwork();
+    void instanceNormGivesGroupNormsDerivatives();
     void dsaFamilies();
     void dsaDraws();
     void dsaReplay();
@@ -336,6 +339,55 @@ void TestNetwork::initialisation() {
             QVERIFY2(hi - lo > 0.2 * bound, (name + " does not use its range").c_str());
         }
     }
+}
+
+// instance_norm (a hand-written second derivative) against torch::group_norm with one group per
+// channel in float64: the values, the first derivative and the derivative of a product of the
+// first derivative with fixed vectors, as the matching modes take it.
+void TestNetwork::instanceNormGivesGroupNormsDerivatives() {
+    using Norm = std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&, const torch::Tensor&)>;
+    const Norm reference = [](const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) {
+        return torch::group_norm(x, x.size(1), w, b, 1e-5);
+    };
+    const Norm ours = [](const torch::Tensor& x, const torch::Tensor& w, const torch::Tensor& b) {
+        return instance_norm(x, w, b);
+    };
+    const auto opts = torch::kFloat64;
+    // a constant channel too (variance 0): eps keeps it finite
+    auto x0 = torch::randn({3, 4, 5, 6}, opts);
+    x0[1][2].fill_(0.5);
+    const auto w0 = 1 + 0.3 * torch::randn({4}, opts), b0 = 0.3 * torch::randn({4}, opts);
+    const auto upstream = torch::randn({3, 4, 5, 6}, opts);
+    const auto vx = torch::randn({3, 4, 5, 6}, opts), vw = torch::randn({4}, opts), vb = torch::randn({4}, opts);
+    const auto derivatives = [&](const Norm& norm) {
+        const auto x = x0.clone().requires_grad_(true), w = w0.clone().requires_grad_(true),
+                   b = b0.clone().requires_grad_(true);
+        // a nonlinear loss, so that the upstream gradient depends on x, w and b as well
+        const auto y = norm(x, w, b);
+        const auto loss = (y * upstream).sum() + 0.5 * (y * y * y).sum();
+        const auto g = torch::autograd::grad({loss}, {x, w, b}, {}, true, true);
+        const auto s = (g[0] * vx).sum() + (g[1] * vw).sum() + (g[2] * vb).sum();
+        auto second = torch::autograd::grad({s}, {x, w, b});
+        std::vector<torch::Tensor> all = {y.detach(), g[0].detach(), g[1].detach(), g[2].detach()};
+        all.insert(all.end(), second.begin(), second.end());
+        return all;
+    };
+    const auto want = derivatives(reference), got = derivatives(ours);
+    const char* names[] = {"values", "d/dx", "d/dweight", "d/dbias", "second d/dx", "second d/dweight",
+                           "second d/dbias"};
+    for (size_t i = 0; i < want.size(); ++i) {
+        const double scale = std::max(1.0, want[i].abs().max().item<double>());
+        const double err = max_abs_diff(got[i], want[i]) / scale;
+        QVERIFY2(err < 1e-12, (std::string(names[i]) + ": relative difference " + std::to_string(err)).c_str());
+    }
+    // A graph for a third derivative is refused rather than built wrong.
+    const auto x = x0.clone().requires_grad_(true);
+    const auto w = w0.clone().requires_grad_(true), b = b0.clone().requires_grad_(true);
+    const auto y = instance_norm(x, w, b);
+    const auto g = torch::autograd::grad({(y * y * y).sum()}, {x}, {}, true, true)[0];
+    QVERIFY_THROWS_EXCEPTION(Error, torch::autograd::grad({(g * vx).sum()}, {x}, {}, true, /*create_graph=*/true));
+    // A wrong shape is refused by name.
+    QVERIFY_THROWS_EXCEPTION(Error, instance_norm(torch::randn({2, 3, 4}, opts), w0, b0));
 }
 
 void TestNetwork::doubleBackwardThroughNetwork() {

@@ -6,7 +6,9 @@ functional network, a batch of synthetic images, the student loss's gradient wit
 then the vector-Jacobian product of that gradient with a random cotangent back to the images and
 the parameters (the double backward). Only the instance norm differs between the variants:
 
-  group_norm      F.group_norm with one group per channel (what convnet.cpp uses)
+  hand_written    core/nn/instance_norm.cpp: GroupNorm's fused kernels for the values and the first
+                  derivative, the second derivative written out (what the networks use)
+  group_norm      F.group_norm with one group per channel (what convnet.cpp used before)
   composite       mean and variance written out with elementwise ops
   var_mean        torch.var_mean and one addcmul
   instance_norm   F.instance_norm (batch_norm over [1, B*C, H, W] inside)
@@ -46,7 +48,67 @@ def instance_norm(h, w, b):
     return F.instance_norm(h, weight=w, bias=b, eps=1e-5)
 
 
-VARIANTS = {"group_norm": group_norm, "composite": composite, "var_mean": var_mean, "instance_norm": instance_norm}
+class _InstanceNormBackward(torch.autograd.Function):
+    """GroupNorm's fused backward kernel, with its own derivative written out (second order)."""
+
+    @staticmethod
+    def forward(ctx, gy, x, w, mean, rstd):
+        n, c = x.shape[:2]
+        gx, gw, gb = torch.ops.aten.native_group_norm_backward(gy, x, mean, rstd, w, n, c, x[0, 0].numel(), c,
+                                                               [True, True, True])
+        ctx.save_for_backward(gy, x, w, mean, rstd)
+        return gx, gw, gb
+
+    @staticmethod
+    def backward(ctx, vx, vw, vb):
+        g, x, w, mean, rstd = ctx.saved_tensors
+        n, c = x.shape[:2]
+        m = x[0, 0].numel()
+        r = rstd.view(n, c, 1, 1)
+        gamma = w.view(1, c, 1, 1)
+        xhat = torch.addcmul(-mean.view(n, c, 1, 1) * r, x, r)
+
+        def means(a, b):
+            return (a * b).mean((2, 3), keepdim=True)
+
+        hw = (2, 3)
+        g_mean = g.mean(hw, keepdim=True)
+        vx_mean = vx.mean(hw, keepdim=True)
+        a = means(g, xhat)
+        bq = means(vx, xhat)
+        q = means(vx, g) - vx_mean * g_mean - a * bq
+        gr = gamma * r
+        vw4 = vw.view(1, c, 1, 1)
+        c1 = r * (vw4 - gr * bq)
+        c2 = -r * gr * a
+        c3 = -r * gr * q - c1 * a - c2 * bq
+        dx = torch.addcmul(-(c1 * g_mean + c2 * vx_mean), g, c1)
+        dx.addcmul_(vx, c2).addcmul_(xhat, c3)
+        dg = torch.addcmul(vb.view(1, c, 1, 1) - gr * vx_mean, vx, gr).addcmul_(xhat, vw4 - gr * bq)
+        dw = (r * q).sum((0, 2, 3)) * m
+        return dg, dx, dw, None, None
+
+
+class _InstanceNorm(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, w, b):
+        n, c = x.shape[:2]
+        y, mean, rstd = torch.ops.aten.native_group_norm(x, w, b, n, c, x[0, 0].numel(), c, 1e-5)
+        ctx.save_for_backward(x, w, mean, rstd)
+        return y
+
+    @staticmethod
+    def backward(ctx, gy):
+        x, w, mean, rstd = ctx.saved_tensors
+        gx, gw, gb = _InstanceNormBackward.apply(gy, x, w, mean, rstd)
+        return gx, gw, gb
+
+
+def hand_written(h, w, b):
+    return _InstanceNorm.apply(h, w, b)
+
+
+VARIANTS = {"hand_written": hand_written, "group_norm": group_norm, "composite": composite, "var_mean": var_mean, "instance_norm": instance_norm}
 
 
 def convnet(x, params, norm):

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "common/error.h"
+#include "nn/instance_norm.h"
 
 namespace distillery {
 
@@ -56,7 +57,7 @@ Tensor Network::normalise(const Tensor& h, const NormLayer& norm, const Tensor& 
                           bool training) const {
     const auto weight = slot(theta, norm.weight);
     const auto bias = slot(theta, norm.weight + 1);
-    if (!norm.batch) return torch::group_norm(h, norm.channels, weight, bias, 1e-5);
+    if (!norm.batch) return instance_norm(h, weight, bias);
     if (!running_stats.defined() || running_stats.numel() != num_running_stats_)
         throw Error(describe() + " needs its " + std::to_string(num_running_stats_) + " running batch-norm statistics");
     // BatchNorm2d's defaults: momentum 0.1, eps 1e-5; the running variance is unbiased.
