@@ -262,9 +262,11 @@ make_cuda_root() {
 }
 build_cuda() {
     copy_sources "$cuda_root"
-    # Everything, workbench included, but the benchmarks (the CPU build compiles those).
+    # Everything, workbench included, but the benchmarks (the CPU build compiles those). Every
+    # option given, so that a build folder configured otherwise before is set right.
     in_root "$cuda_root" sh -c "cmake -S /src -B /build -G Ninja -DCMAKE_BUILD_TYPE=Release \
-        -DDISTILLERY_BENCH=OFF 2>&1" | tee "$cache/trixie-cuda-configure.log"
+        -DDISTILLERY_WITH_QT=ON -DDISTILLERY_WITH_OPENCV=ON -DDISTILLERY_BENCH=OFF 2>&1" |
+        tee "$cache/trixie-cuda-configure.log"
     [ "${PIPESTATUS[0]}" -eq 0 ] || return 1
     grep -q 'Distillery: CUDA memory statistics from' "$cache/trixie-cuda-configure.log" ||
         { echo "check-debian13: the CUDA build did not turn on DISTILLERY_HAVE_CUDA" >&2; return 1; }
@@ -290,6 +292,9 @@ test_cuda() {
     [ $rc -eq 2 ] && grep -q "sees no CUDA GPU" <<<"$out" ||
         { echo "check-debian13: --device cuda without a GPU was not refused clearly (exit $rc)" >&2; return 1; }
     root_for_ctest=$cuda_root ctest_no_skips /build
+    # the whole suite, workbench included
+    in_root "$cuda_root" sh -c 'cd /build && ctest -N' | grep -q 'tst_workbench' ||
+        { echo "check-debian13: the CUDA build has no workbench tests" >&2; return 1; }
 }
 
 # ---------------------------------------------------------------- 3. the package on 12 and 13
