@@ -9,13 +9,15 @@
 // after all. Instead:
 // - TESLA's frozen lambda makes the steps independent, so it visits them forwards and rebuilds
 //   theta_{i+1} = theta_i - alpha g_i from the gradient it computes anyway: one vector, no extra work.
-// - The exact mode must go backwards. It keeps theta at every k-th step (k = ceil(sqrt(N))) and
-//   recomputes the k vectors of one segment at a time with first-order steps: about 2 sqrt(N)
-//   vectors instead of N, for one extra first-order student step per step (none for the last
-//   segment, whose vectors the forward pass keeps).
+// - The exact mode must go backwards. The forward pass keeps theta at the start of each segment
+//   of adjoint_segment_starts; the backward pass recomputes a segment's other vectors with
+//   first-order steps just before visiting it. Every step not at a segment start costs one
+//   recomputed step, so the plan uses as many segments as a fixed budget of vectors allows
+//   (kAdjointVectorBudget): none is recomputed up to N = 16, N - 16 beyond, and the same bound
+//   of 16 vectors holds for every N up to 136.
 #include <torch/torch.h>
 
-#include <cmath>
+#include <algorithm>
 
 #include "distill/matching.h"
 #include "distill/student_loss.h"
@@ -35,20 +37,37 @@ Tensor student_step(const MatchProblem& p, std::size_t i, const Tensor& theta, c
 
 }  // namespace
 
+std::vector<std::size_t> adjoint_segment_starts(std::size_t steps, std::size_t budget) {
+    // While segment j is visited, the starts of segments 0..j are alive with the segment's
+    // len_j - 1 recomputed vectors: j + len_j must stay within the budget. Segments of one step
+    // each cost nothing to recompute, so as many as the budget allows; the steps left over
+    // lengthen the first segments, which have the most room. The budget grows (as sqrt(2N)) only
+    // where b(b+1)/2 < N, when b segments could not cover the steps.
+    std::size_t b = std::max<std::size_t>(budget, 1);
+    while (b * (b + 1) / 2 < steps) ++b;
+    const std::size_t segments = std::min(steps, b);
+    std::vector<std::size_t> starts;
+    std::size_t left_over = steps - segments, at = 0;
+    for (std::size_t j = 0; j < segments; ++j) {
+        const std::size_t longer = std::min(left_over, b - j - 1);
+        left_over -= longer;
+        starts.push_back(at);
+        at += 1 + longer;
+    }
+    return starts;
+}
+
 MatchGradients match_adjoint(const MatchProblem& p, bool exact) {
     const auto images = p.images.detach();
     const auto logits = p.labels.learned() ? p.labels.logits.detach() : Tensor();
     const auto n = p.steps.size();
-    const std::size_t segment = exact ? static_cast<std::size_t>(std::ceil(std::sqrt(static_cast<double>(n)))) : n + 1;
+    const auto starts = exact ? adjoint_segment_starts(n, kAdjointVectorBudget) : std::vector<std::size_t>();
 
-    // Forward: the final theta, keeping theta at the start of every segment (exact mode only),
-    // and every theta of the last segment, which is visited first and so needs no recomputing.
-    std::vector<Tensor> segment_starts, last_segment;
-    const std::size_t last_first = n == 0 ? 0 : (n - 1) / segment * segment;
+    // Forward: the final theta, keeping theta at every segment start (exact mode only).
+    std::vector<Tensor> kept;
     Tensor theta = p.start.detach();
     for (std::size_t i = 0; i < n; ++i) {
-        if (exact && i % segment == 0) segment_starts.push_back(theta);
-        if (exact && i >= last_first) last_segment.push_back(theta);
+        if (kept.size() < starts.size() && starts[kept.size()] == i) kept.push_back(theta);
         theta = student_step(p, i, theta, images, logits);
     }
     const auto distance = (p.start - p.target).pow(2).sum();
@@ -79,15 +98,11 @@ MatchGradients match_adjoint(const MatchProblem& p, bool exact) {
     };
 
     if (exact) {
-        for (auto s = static_cast<std::int64_t>(segment_starts.size()) - 1; s >= 0; --s) {
-            const std::size_t first = static_cast<std::size_t>(s) * segment, end = std::min(n, first + segment);
-            std::vector<Tensor> thetas;
-            if (first == last_first) {
-                thetas.swap(last_segment);
-            } else {
-                thetas.push_back(segment_starts[static_cast<std::size_t>(s)]);
-                for (std::size_t i = first; i + 1 < end; ++i) thetas.push_back(student_step(p, i, thetas.back(), images, logits));
-            }
+        for (std::size_t s = starts.size(); s-- > 0;) {
+            const std::size_t first = starts[s], end = s + 1 < starts.size() ? starts[s + 1] : n;
+            std::vector<Tensor> thetas{kept.back()};
+            kept.pop_back();
+            for (std::size_t i = first; i + 1 < end; ++i) thetas.push_back(student_step(p, i, thetas.back(), images, logits));
             for (std::size_t i = end; i-- > first;) visit(i, thetas[i - first]);
         }
     } else {

@@ -1,6 +1,7 @@
 #pragma once
 #include <ATen/core/Tensor.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
@@ -63,5 +64,15 @@ MatchGradients match_unrolled(const MatchProblem& p);
 // is carried back through every step and the result equals match_unrolled; with exact = false it
 // is frozen at its final value, which is TESLA's released gradient (spec 7).
 MatchGradients match_adjoint(const MatchProblem& p, bool exact);
+
+// How many student parameter vectors the exact mode keeps alive at once: 16 vectors are 20 MB
+// for the paper's width-128 ConvNet, a few per cent of one step's activations.
+constexpr std::size_t kAdjointVectorBudget = 16;
+
+// The exact mode's segments for `steps` student steps (spec 12): the steps whose parameters the
+// forward pass keeps. A segment's other vectors are recomputed when it is visited, so the steps
+// recomputed are `steps` minus the number of segments; at most `budget` vectors are alive at
+// once while budget (budget + 1) / 2 >= steps, beyond that about sqrt(2 steps).
+std::vector<std::size_t> adjoint_segment_starts(std::size_t steps, std::size_t budget);
 
 }  // namespace distillery
