@@ -79,9 +79,7 @@ struct InstanceNormFunction : torch::autograd::Function<InstanceNormFunction> {
 
     static variable_list backward(AutogradContext* ctx, variable_list grad_out) {
         const auto saved = ctx->get_saved_variables();
-        auto grads = InstanceNormBackward::apply(grad_out[0], saved[0], saved[1], saved[2], saved[3]);
-        grads.resize(3);
-        return grads;
+        return InstanceNormBackward::apply(grad_out[0], saved[0], saved[1], saved[2], saved[3]);
     }
 };
 
