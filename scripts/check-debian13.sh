@@ -293,7 +293,11 @@ test_cuda() {
         { echo "check-debian13: --device cuda without a GPU was not refused clearly (exit $rc)" >&2; return 1; }
     root_for_ctest=$cuda_root ctest_no_skips /build
     # the whole suite, workbench included
-    in_root "$cuda_root" sh -c 'cd /build && ctest -N' | grep -q 'tst_workbench' ||
+    # Read whole, not piped into grep -q: grep leaving early would kill ctest with SIGPIPE, and
+    # under pipefail that reads as a missing suite.
+    local listed
+    listed=$(in_root "$cuda_root" sh -c 'cd /build && ctest -N')
+    grep -q 'tst_workbench' <<<"$listed" ||
         { echo "check-debian13: the CUDA build has no workbench tests" >&2; return 1; }
 }
 
@@ -352,7 +356,7 @@ install_and_run() {
 host_tools() {
     local need=()
     for p in debootstrap appstream desktop-file-utils dpkg-dev file; do
-        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
+        [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = 'install ok installed' ] || need+=("$p")
     done
     [ ${#need[@]} -eq 0 ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}"; }
 }

@@ -23,7 +23,7 @@ packages=(
 
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = 'install ok installed' ] || missing+=("$p")
 done
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; fi
@@ -36,7 +36,8 @@ else
 fi
 
 # A German desktop's locale (decimal comma): the workbench tests run under it (tst_workbench_de).
-if ! locale -a 2>/dev/null | grep -qi '^de_DE\.utf-\?8$'; then
+# (grep reads the whole list: grep -q leaving early could kill locale with SIGPIPE under pipefail)
+if ! locale -a 2>/dev/null | grep -i '^de_DE\.utf-\?8$' >/dev/null; then
   echo "setup: generating the de_DE.UTF-8 locale"
   $SUDO sed -i 's/^# *\(de_DE\.UTF-8 UTF-8\)/\1/' /etc/locale.gen
   grep -q '^de_DE.UTF-8 UTF-8' /etc/locale.gen || echo 'de_DE.UTF-8 UTF-8' | $SUDO tee -a /etc/locale.gen >/dev/null
