@@ -246,6 +246,51 @@ private Q_SLOTS:
         QVERIFY(plot->followsData());
     }
 
+    // The first step of a slow run is on screen as soon as it arrives, through the views' own
+    // redraw: one point has no line, so it is drawn as a dot, in an axis range in proportion to
+    // its value (a learned lr of 0.01 in a range of ±1 would sit on the zero line).
+    void aLoneFirstStepIsDrawn_data() {
+        QTest::addColumn<QString>("kind");
+        QTest::newRow("loss") << QStringLiteral("loss");
+        QTest::newRow("lr") << QStringLiteral("lr");
+    }
+    void aLoneFirstStepIsDrawn() {
+        QFETCH(QString, kind);
+        const bool loss = kind == QLatin1String("loss");
+        std::unique_ptr<IterationPlotView> view;
+        if (loss)
+            view.reset(new LossPlotView);
+        else
+            view.reset(new LrPlotView);
+        view->resize(640, 440);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view.get()));
+        const QVector<StepPoint> steps = runSteps(2);
+        view->addSteps({steps[0]});
+        auto* plot = qobject_cast<WorkbenchPlot*>(view->plot());
+        QCPGraph* graph = plot->graph(loss ? 1 : 0);  // the smoothed loss; the lr
+        QTRY_COMPARE(graph->dataCount(), 1);
+        const double value = loss ? steps[0].loss : steps[0].lr;
+        const QCPRange y = plot->yAxis->range();
+        QVERIFY2(y.contains(value) && y.size() < qAbs(value), qPrintable(rangeText(y)));
+
+        const QImage image = plot->grab().toImage();
+        const QPoint at(qRound(plot->xAxis->coordToPixel(steps[0].iteration)), qRound(plot->yAxis->coordToPixel(value)));
+        const QColor pen = graph->pen().color();
+        int in_pen_colour = 0;
+        for (int dy = -4; dy <= 4; ++dy)
+            for (int dx = -4; dx <= 4; ++dx) {
+                const QColor c = image.pixelColor(at + QPoint(dx, dy));
+                in_pen_colour += qAbs(c.red() - pen.red()) + qAbs(c.green() - pen.green()) + qAbs(c.blue() - pen.blue()) < 60;
+            }
+        QVERIFY2(in_pen_colour >= 9, qPrintable(QStringLiteral("%1 pixels of the series' colour around the point").arg(in_pen_colour)));
+
+        // With a second point the line takes over, without dots on it.
+        view->addSteps({steps[1]});
+        QTRY_COMPARE(graph->dataCount(), 2);
+        QCOMPARE(graph->scatterStyle().shape(), QCPScatterStyle::ssNone);
+    }
+
     void rightClickOpensMenu_data() { addKinds(); }
     void rightClickOpensMenu() {
         QFETCH(QString, kind);

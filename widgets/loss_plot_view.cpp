@@ -80,6 +80,7 @@ void LossPlotView::draw(const QVector<StepPoint>& new_steps) {
         }
         if (!step.updated && ema_weight_ > 0) skipped_->addData(x, qIsFinite(step.loss) ? step.loss : ema_ / ema_weight_);
     }
+    WorkbenchPlot::showLonePoint(smoothed_);
 
     // Few evaluations: rebuilt whole, so the error bars stay paired with their points.
     QVector<EvalPoint> evaluations = evaluations_;

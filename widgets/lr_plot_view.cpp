@@ -14,6 +14,7 @@ int LrPlotView::shownCount() const { return lr_->dataCount(); }
 void LrPlotView::draw(const QVector<StepPoint>& new_steps) {
     for (const StepPoint& step : new_steps)
         if (qIsFinite(step.lr)) lr_->addData(static_cast<double>(step.iteration), step.lr);
+    WorkbenchPlot::showLonePoint(lr_);
 }
 
 }  // namespace distillery::ui

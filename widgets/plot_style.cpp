@@ -214,12 +214,19 @@ void WorkbenchPlot::fit() {
         QCPRange range;
         if (!dataRange(axis, range)) continue;
         if (zero_based_) range.expand(0.0);
-        // A single value has no extent: give it one in proportion to its size.
-        const double margin = range.size() > 0 ? 0.05 * range.size() : qMax(0.1 * qAbs(range.lower), 1.0);
+        // A single value has no extent: give it one in proportion to its size (a learning rate of
+        // 0.03 in a range of ±1 would sit on the zero line).
+        const double margin = range.size() > 0 ? 0.05 * range.size() : range.lower != 0 ? 0.1 * qAbs(range.lower) : 1.0;
         const bool keep_zero = zero_based_ && range.lower == 0;
         axis->setRange(keep_zero ? 0.0 : range.lower - margin, range.upper + margin);
     }
     fitting_ = false;
+}
+
+void WorkbenchPlot::showLonePoint(QCPGraph* graph) {
+    const bool lone = graph->dataCount() == 1;
+    if (lone == (graph->scatterStyle().shape() == QCPScatterStyle::ssDisc)) return;
+    graph->setScatterStyle(lone ? QCPScatterStyle(QCPScatterStyle::ssDisc, graph->pen().color(), 7) : QCPScatterStyle());
 }
 
 void WorkbenchPlot::updateLegend() {

@@ -62,6 +62,9 @@ public:
     void fitIfFollowing();
     // Lists the graphs that have data, in the order they were created; the legend hides when none has.
     void updateLegend();
+    // A line needs two points: until `graph` has them, its one point is drawn as a dot, so the
+    // first step of a slow run shows at once instead of an empty plot.
+    static void showLonePoint(QCPGraph* graph);
 
 protected:
     void contextMenuEvent(QContextMenuEvent* event) override;
