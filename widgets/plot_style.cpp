@@ -224,9 +224,8 @@ void WorkbenchPlot::fit() {
 }
 
 void WorkbenchPlot::showLonePoint(QCPGraph* graph) {
-    const bool lone = graph->dataCount() == 1;
-    if (lone == (graph->scatterStyle().shape() == QCPScatterStyle::ssDisc)) return;
-    graph->setScatterStyle(lone ? QCPScatterStyle(QCPScatterStyle::ssDisc, graph->pen().color(), 7) : QCPScatterStyle());
+    graph->setScatterStyle(graph->dataCount() == 1 ? QCPScatterStyle(QCPScatterStyle::ssDisc, graph->pen().color(), 7)
+                                                   : QCPScatterStyle());
 }
 
 void WorkbenchPlot::updateLegend() {
