@@ -4,6 +4,7 @@
 
 #include <QtTest>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -454,6 +455,54 @@ private Q_SLOTS:
         s.set("expert_optimizer", "adam");
         expect_error([&] { ExpertConfig::from_settings(s, "fashion-mnist"); }, {"expert_optimizer must be sgd or gsam"});
         QCOMPARE(load_preset("datm-cifar10-ipc10").text("expert_optimizer"), std::string("gsam"));
+    }
+
+    // A cosine expert trains its first epoch at lr_teacher and each later one at less, so from
+    // the same start it moves less in its second epoch than a constant-lr expert; its files say
+    // so, a folder refuses to mix the schedules, and a run refuses experts of the other schedule.
+    void cosineExpertsDecayAndAreAKindOfTheirOwn() {
+        ExpertConfig schedule;
+        schedule.lr = 0.04;
+        schedule.train_epochs = 4;
+        QCOMPARE(schedule.lr_of_epoch(3), 0.04);
+        schedule.lr_schedule = "cosine";
+        QCOMPARE(schedule.lr_of_epoch(1), 0.04);
+        QVERIFY(std::abs(schedule.lr_of_epoch(2) - 0.02 * (1 + std::sqrt(0.5))) < 1e-15);
+        QVERIFY(std::abs(schedule.lr_of_epoch(3) - 0.02) < 1e-15);
+        QVERIFY(schedule.lr_of_epoch(4) > 0 && schedule.lr_of_epoch(4) < 0.01);
+
+        const auto data = fixtures::random_data("random", 1, 8, 3, 30, 12);
+        auto constant = fixtures::expert_config(1, 2, 10, 4, 1);
+        constant.lr = 0.05;
+        auto cosine = constant;
+        cosine.lr_schedule = "cosine";
+        const auto constant_folder = dir("constant-lr-experts"), cosine_folder = dir("cosine-lr-experts");
+        generate_experts(*data, constant, constant_folder);
+        generate_experts(*data, cosine, cosine_folder);
+        const auto a = ExpertStore(constant_folder).open(0), b = ExpertStore(cosine_folder).open(0);
+        QCOMPARE(a.value("expert_lr_schedule"), std::string("constant"));
+        QCOMPARE(b.value("expert_lr_schedule"), std::string("cosine"));
+        QVERIFY(a.checkpoint(1).equal(b.checkpoint(1)));
+        const double constant_move = (a.checkpoint(2) - a.checkpoint(1)).norm().item<double>();
+        const double cosine_move = (b.checkpoint(2) - b.checkpoint(1)).norm().item<double>();
+        QVERIFY2(cosine_move > 0 && cosine_move < 0.8 * constant_move,
+                 qPrintable(QString("epoch 2 moved %1 (cosine) and %2 (constant)").arg(cosine_move).arg(constant_move)));
+
+        constant.num_experts = 2;
+        expect_error([&] { generate_experts(*data, constant, cosine_folder); },
+                     {"expert_0000.dtraj", "expert_lr_schedule = 'cosine'", "ask for 'constant'"});
+        expect_error([&] { check_experts_fit(cosine_folder, *data, constant); },
+                     {"expert_0000.dtraj", "trained with a cosine lr", "expert_lr_schedule = constant"});
+        expect_error([&] { check_experts_fit(constant_folder, *data, cosine); },
+                     {"trained with a constant lr", "expert_lr_schedule = cosine"});
+        check_experts_fit(cosine_folder, *data, cosine);
+
+        Settings s = Settings::parse("expert_lr_schedule = cosine\n", "test");
+        QCOMPARE(ExpertConfig::from_settings(s, "fashion-mnist").lr_schedule, std::string("cosine"));
+        QVERIFY(default_experts_dir(s) != default_experts_dir(Settings()));
+        s.set("expert_lr_schedule", "linear");
+        expect_error([&] { ExpertConfig::from_settings(s, "fashion-mnist"); },
+                     {"expert_lr_schedule must be constant or cosine, not 'linear'"});
     }
 };
 

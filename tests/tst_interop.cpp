@@ -454,6 +454,11 @@ private Q_SLOTS:
                                             "--set", "train_epochs=2", "--set", "expert_optimizer=gsam"} + common);
         QCOMPARE(r.code, 2);
         QVERIFY2(r.err.contains("expert_optimizer = 'sgd', the imported ones would have 'gsam'"), qPrintable(r.err));
+        QCOMPARE(ExpertStore(experts.string()).open(1).value("expert_lr_schedule"), std::string("constant"));
+        r = run(DISTILLERY_CLI, QStringList{"import-experts", QString::fromStdString(fixture("replay_buffer_0.pt").string()),
+                                            "--set", "train_epochs=2", "--set", "expert_lr_schedule=cosine"} + common);
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains("expert_lr_schedule = 'constant', the imported ones would have 'cosine'"), qPrintable(r.err));
         const auto gsam_experts = dir() / "cli-experts-gsam";
         r = run(DISTILLERY_CLI, QStringList{"import-experts", QString::fromStdString(fixture("replay_buffer_0.pt").string()),
                                             "--data", QString::fromStdString("idx:" + data.string()), "--set", "net_width=4",

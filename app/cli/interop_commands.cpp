@@ -81,7 +81,8 @@ int run_import_experts(const Settings& s, const Options& o) {
         {"seed", std::to_string(cfg.seed)},
         // DATM's buffers are GSAM experts: the settings (a datm-* preset) say so, and the folder
         // keeps them apart from SGD ones.
-        {"expert_optimizer", cfg.optimizer}};
+        {"expert_optimizer", cfg.optimizer},
+        {"expert_lr_schedule", cfg.lr_schedule}};
     if (cfg.uses_gsam()) {
         header["gsam_rho"] = header_number(cfg.gsam.rho);
         header["gsam_alpha"] = header_number(cfg.gsam.alpha);

@@ -195,7 +195,9 @@ int run_experts(const Settings& s, const Options& o, const PreparedData& data, M
     const auto cfg = ExpertConfig::from_settings(s, data.name);
     const std::string dir = experts_dir_for(s, o);
     std::cout << "experts: " << cfg.num_experts << " x " << cfg.train_epochs << " epochs into " << dir << " ("
-              << cfg.net_for(data).describe() << ", lr " << cfg.lr << ", DSA " << cfg.dsa_strategy << ")\n";
+              << cfg.net_for(data).describe() << ", lr " << cfg.lr
+              << (cfg.lr_schedule == "constant" ? "" : " on a " + cfg.lr_schedule + " schedule") << ", DSA "
+              << cfg.dsa_strategy << ")\n";
     // Several processes: each trains its share of the missing experts (rank 0 lists them).
     std::vector<std::int64_t> share;
     if (o.group) {

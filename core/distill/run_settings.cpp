@@ -16,7 +16,7 @@ namespace {
 const char* const kOtherKeys[] = {"dataset",     "zca",         "train_per_class", "num_experts",  "train_epochs",
                                   "batch_train", "mom",         "l2",              "net_width",    "net_depth",
                                   "num_eval",    "epoch_eval_train", "expert_optimizer", "gsam_rho", "gsam_alpha",
-                                  "gsam_adaptive", "include"};
+                                  "gsam_adaptive", "expert_lr_schedule", "include"};
 
 }  // namespace
 

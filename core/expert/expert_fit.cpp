@@ -26,6 +26,9 @@ void check_experts_fit(const std::string& dir, const PreparedData& data, const E
         if (expert_net != net) refuse("as", expert_net.empty() ? "an unnamed network" : expert_net, net + " (net_width, net_depth)");
         const auto optimizer = expert_value(expert, "expert_optimizer");
         if (optimizer != cfg.optimizer) refuse("with", optimizer, "expert_optimizer = " + cfg.optimizer);
+        const auto schedule = expert_value(expert, "expert_lr_schedule");
+        if (schedule != cfg.lr_schedule)
+            refuse("with a", schedule + " lr", "expert_lr_schedule = " + cfg.lr_schedule);
         if (cfg.uses_gsam())
             for (const auto& [key, want] : {std::pair<std::string, double>{"gsam_rho", cfg.gsam.rho}, {"gsam_alpha", cfg.gsam.alpha}}) {
                 const auto have = parse_double(expert.value(key));

@@ -50,7 +50,8 @@ std::map<std::string, std::string> header_for(const PreparedData& data, const Ex
             {"dsa_strategy", cfg.dsa_strategy},
             {"seed", std::to_string(cfg.seed)},
             {"expert", std::to_string(index)},
-            {"expert_optimizer", cfg.optimizer}};
+            {"expert_optimizer", cfg.optimizer},
+            {"expert_lr_schedule", cfg.lr_schedule}};
     if (cfg.uses_gsam()) {
         header["gsam_rho"] = format_number(cfg.gsam.rho);
         header["gsam_alpha"] = format_number(cfg.gsam.alpha);
@@ -62,7 +63,7 @@ std::map<std::string, std::string> header_for(const PreparedData& data, const Ex
 // Experts in one folder must be interchangeable: same network, data, transform and schedule.
 void check_compatible(const TrajectoryFile& t, const std::map<std::string, std::string>& want) {
     for (const char* key : {"net", "dataset", "transform", "train_epochs", "batch_train", "lr_teacher", "dsa_strategy",
-                            "expert_optimizer", "gsam_rho", "gsam_alpha", "gsam_adaptive"}) {
+                            "expert_optimizer", "gsam_rho", "gsam_alpha", "gsam_adaptive", "expert_lr_schedule"}) {
         if (want.count(key) == 0) continue;
         const auto have = expert_value(t, key);
         if (have != want.at(key))
@@ -74,8 +75,11 @@ void check_compatible(const TrajectoryFile& t, const std::map<std::string, std::
 }  // namespace
 
 std::string expert_value(const TrajectoryFile& t, const std::string& key) {
-    // Experts from before the optimiser was recorded were all trained with plain SGD.
-    return key == "expert_optimizer" ? t.value(key, "sgd") : t.value(key);
+    // Experts from before the optimiser and the schedule were recorded were all trained with plain
+    // SGD at a constant lr.
+    if (key == "expert_optimizer") return t.value(key, "sgd");
+    if (key == "expert_lr_schedule") return t.value(key, "constant");
+    return t.value(key);
 }
 
 std::string default_experts_dir(const Settings& s) {
@@ -90,6 +94,9 @@ std::string default_experts_dir(const Settings& s) {
     if (s.text("expert_optimizer", "sgd") == "gsam")
         name += "_gsam_rho" + s.text("gsam_rho", "0.01") + "_a" + s.text("gsam_alpha", "0.3") +
                 (s.flag("gsam_adaptive", true) ? "" : "_plain");
+    // Likewise experts of a decaying lr; constant-lr folders keep their names.
+    const auto schedule = s.text("expert_lr_schedule", "constant");
+    if (schedule != "constant") name += "_" + schedule;
     return (fs::path("runs") / "experts" / name).string();
 }
 
@@ -118,7 +125,16 @@ ExpertConfig ExpertConfig::from_settings(const Settings& s, const std::string& d
         throw Error(s.source() + ": gsam_rho must lie in [0, 10], not " + format_number(c.gsam.rho));
     if (!(c.gsam.alpha >= 0 && c.gsam.alpha <= 1))
         throw Error(s.source() + ": gsam_alpha must lie in [0, 1], not " + format_number(c.gsam.alpha));
+    c.lr_schedule = s.text("expert_lr_schedule", c.lr_schedule);
+    if (c.lr_schedule != "constant" && c.lr_schedule != "cosine")
+        throw Error(s.source() + ": expert_lr_schedule must be constant or cosine, not '" + c.lr_schedule + "'");
     return c;
+}
+
+double ExpertConfig::lr_of_epoch(std::int64_t epoch) const {
+    if (lr_schedule != "cosine") return lr;
+    const double pi = std::acos(-1.0);
+    return lr * 0.5 * (1.0 + std::cos(pi * static_cast<double>(epoch - 1) / static_cast<double>(train_epochs)));
 }
 
 namespace {
@@ -144,6 +160,7 @@ ExpertReport train_experts(const PreparedData& data, const ExpertConfig& cfg, co
         double last_accuracy = 0;
         for (std::int64_t epoch = 1; epoch <= cfg.train_epochs; ++epoch) {
             const auto t0 = Clock::now();
+            sgd.set_lr(cfg.lr_of_epoch(epoch));
             const double loss = train_epoch(net, theta, data.train_x, data.train_y, cfg.batch, sgd, dsa, rng,
                                             cfg.uses_gsam() ? &cfg.gsam : nullptr);
             const double secs = seconds_since(t0);

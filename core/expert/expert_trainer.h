@@ -22,11 +22,16 @@ struct ExpertConfig : TrainingRecipe {
     // "sgd" (MTT's and TESLA's experts) or "gsam" (DATM's, from FTD: flatter trajectories).
     std::string optimizer = "sgd";
     Gsam gsam;  // with optimizer "gsam"
+    // "constant" (MTT's experts: lr every epoch) or "cosine": epoch e of E trains at
+    // lr * (1 + cos(pi (e - 1) / E)) / 2, so the expert settles and its later epochs move less.
+    std::string lr_schedule = "constant";
 
     // Keys: num_experts, train_epochs, lr_teacher, mom, l2, expert_optimizer, gsam_rho,
-    // gsam_alpha, gsam_adaptive and the recipe's (TrainingRecipe::read).
+    // gsam_alpha, gsam_adaptive, expert_lr_schedule and the recipe's (TrainingRecipe::read).
     static ExpertConfig from_settings(const Settings& s, const std::string& dataset_name);
     bool uses_gsam() const { return optimizer == "gsam"; }
+    // The learning rate of epoch `epoch` (1-based) under lr_schedule.
+    double lr_of_epoch(std::int64_t epoch) const;
 };
 
 struct ExpertEpoch {
@@ -52,7 +57,7 @@ struct ExpertReport {
 class TrajectoryFile;
 
 // A header value of an expert file; for experts written before a key was recorded, the value they
-// were made with (expert_optimizer: sgd).
+// were made with (expert_optimizer: sgd, expert_lr_schedule: constant).
 std::string expert_value(const TrajectoryFile& t, const std::string& key);
 
 // The folder the experts of these settings live in by default, relative to the working folder:
