@@ -74,13 +74,15 @@ void check_compatible(const TrajectoryFile& t, const std::map<std::string, std::
 
 }  // namespace
 
-std::string expert_value(const TrajectoryFile& t, const std::string& key) {
+std::string expert_default(const std::string& key) {
     // Experts from before the optimiser and the schedule were recorded were all trained with plain
     // SGD at a constant lr.
-    if (key == "expert_optimizer") return t.value(key, "sgd");
-    if (key == "expert_lr_schedule") return t.value(key, "constant");
-    return t.value(key);
+    if (key == "expert_optimizer") return "sgd";
+    if (key == "expert_lr_schedule") return "constant";
+    return "";
 }
+
+std::string expert_value(const TrajectoryFile& t, const std::string& key) { return t.value(key, expert_default(key)); }
 
 std::string default_experts_dir(const Settings& s) {
     const auto data = s.text("dataset", "fashion-mnist");

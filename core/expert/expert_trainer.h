@@ -59,6 +59,8 @@ class TrajectoryFile;
 // A header value of an expert file; for experts written before a key was recorded, the value they
 // were made with (expert_optimizer: sgd, expert_lr_schedule: constant).
 std::string expert_value(const TrajectoryFile& t, const std::string& key);
+// That value for a header without `key` (empty for keys every expert file has).
+std::string expert_default(const std::string& key);
 
 // The folder the experts of these settings live in by default, relative to the working folder:
 // runs/experts/<data set, ZCA, training slice, network and expert schedule>, so presets that share

@@ -188,11 +188,9 @@ ReplayBufferImport import_replay_buffer(const std::string& buffer_path, const Co
         const auto first = store.open(present.front());
         for (const char* key : {"net", "dataset", "transform", "expert_optimizer", "expert_lr_schedule"}) {
             const auto it = header.find(key);
-            const std::string want = std::string(key) == "net"                ? net_text
-                                     : it != header.end()                     ? it->second
-                                     : std::string(key) == "expert_optimizer" ? "sgd"
-                                     : std::string(key) == "expert_lr_schedule" ? "constant"
-                                                                                : "";
+            const std::string want = std::string(key) == "net" ? net_text
+                                     : it != header.end()        ? it->second
+                                                                 : expert_default(key);
             const std::string have = expert_value(first, key);
             if (have != want)
                 throw Error(first.path() + ": this folder holds experts with " + key + " = '" + have +

@@ -5,6 +5,7 @@
 
 #include "nn/architectures.h"
 #include "nn/conv_shapes.h"
+#include "nn/convolution.h"
 
 namespace distillery {
 namespace {
@@ -50,7 +51,7 @@ public:
         check_arguments(x, theta, in_.channels, in_.height, in_.width);
         Tensor h = x;
         for (const auto& c : convs_) {
-            h = torch::relu(torch::conv2d(h, slot(theta, c.weight), slot(theta, c.weight + 1), 1, c.padding));
+            h = torch::relu(convolution(h, slot(theta, c.weight), slot(theta, c.weight + 1), 1, c.padding));
             if (c.pool_after) h = torch::max_pool2d(h, 2, 2);
         }
         return torch::linear(h.flatten(1), slot(theta, fc_), slot(theta, fc_ + 1));

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "common/error.h"
+#include "nn/convolution.h"
 #include "nn/instance_norm.h"
 
 namespace distillery {
@@ -73,7 +74,7 @@ Tensor ConvNet::forward(const Tensor& x, const Tensor& theta) const {
     size_t k = 0;
     for (std::int64_t d = 0; d < spec_.depth; ++d) {
         const std::int64_t pad = d == 0 ? first_padding(spec_) : 1;
-        h = torch::conv2d(h, slot(theta, k), slot(theta, k + 1), 1, pad);
+        h = convolution(h, slot(theta, k), slot(theta, k + 1), 1, pad);
         h = instance_norm(h, slot(theta, k + 2), slot(theta, k + 3));
         h = torch::relu(h);
         h = torch::avg_pool2d(h, 2, 2);

@@ -3,6 +3,7 @@
 
 #include "nn/architectures.h"
 #include "nn/conv_shapes.h"
+#include "nn/convolution.h"
 
 namespace distillery {
 namespace {
@@ -31,7 +32,7 @@ public:
         check_arguments(x, theta, in_.channels, in_.height, in_.width);
         Tensor h = x;
         for (size_t d = 0; d < convs_.size(); ++d) {
-            h = torch::conv2d(h, slot(theta, convs_[d]), slot(theta, convs_[d] + 1), 1, pads_[d]);
+            h = convolution(h, slot(theta, convs_[d]), slot(theta, convs_[d] + 1), 1, pads_[d]);
             h = torch::avg_pool2d(torch::relu(normalise(h, norms_[d], theta, running_stats, training)), 2, 2);
         }
         return torch::linear(h.flatten(1), slot(theta, fc_), slot(theta, fc_ + 1));

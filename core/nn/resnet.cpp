@@ -6,6 +6,7 @@
 
 #include "nn/architectures.h"
 #include "nn/conv_shapes.h"
+#include "nn/convolution.h"
 
 namespace distillery {
 namespace {
@@ -54,12 +55,12 @@ public:
     Tensor forward(const Tensor& x, const Tensor& theta, const Tensor& running_stats, bool training) const override {
         check_arguments(x, theta, in_.channels, in_.height, in_.width);
         auto norm = [&](const Tensor& h, const NormLayer& n) { return normalise(h, n, theta, running_stats, training); };
-        Tensor h = torch::relu(norm(torch::conv2d(x, slot(theta, conv1_), {}, 1, 1), norm1_));
+        Tensor h = torch::relu(norm(convolution(x, slot(theta, conv1_), {}, 1, 1), norm1_));
         for (const auto& b : blocks_) {
-            auto out = torch::relu(norm(torch::conv2d(h, slot(theta, b.conv1), {}, b.stride, 1), b.norm1));
-            out = norm(torch::conv2d(out, slot(theta, b.conv2), {}, 1, 1), b.norm2);
+            auto out = torch::relu(norm(convolution(h, slot(theta, b.conv1), {}, b.stride, 1), b.norm1));
+            out = norm(convolution(out, slot(theta, b.conv2), {}, 1, 1), b.norm2);
             const auto shortcut =
-                b.has_shortcut ? norm(torch::conv2d(h, slot(theta, b.shortcut_conv), {}, b.stride), b.shortcut_norm) : h;
+                b.has_shortcut ? norm(convolution(h, slot(theta, b.shortcut_conv), {}, b.stride, 0), b.shortcut_norm) : h;
             h = torch::relu(out + shortcut);
         }
         h = torch::avg_pool2d(h, 4);

@@ -5,6 +5,7 @@
 
 #include "nn/architectures.h"
 #include "nn/conv_shapes.h"
+#include "nn/convolution.h"
 
 namespace distillery {
 namespace {
@@ -48,7 +49,7 @@ public:
         check_arguments(x, theta, in_.channels, in_.height, in_.width);
         Tensor h = x;
         for (const auto& b : blocks_) {
-            h = torch::conv2d(h, slot(theta, b.conv), slot(theta, b.conv + 1), 1, b.padding);
+            h = convolution(h, slot(theta, b.conv), slot(theta, b.conv + 1), 1, b.padding);
             h = torch::relu(normalise(h, b.norm, theta, running_stats, training));
             if (b.pool_after) h = torch::max_pool2d(h, 2, 2);
         }
