@@ -434,7 +434,7 @@ void TestNetwork::paddedConvolutionIsExact() {
                 const auto w = torch::randn({7, 5, 3, 3}, torch::kFloat64).requires_grad_();
                 const auto b = bias ? torch::randn({7}, torch::kFloat64).requires_grad_() : torch::Tensor();
                 const auto plain = torch::conv2d(x, w, b, stride, 1);
-                const auto padded = convolution_padded_channels(x, w, b, stride, 1, 16, pad_input);
+                const auto padded = convolution_padded_channels(x, w, b, stride, 1, pad_input);
                 QVERIFY(sizes_of(padded) == sizes_of(plain));
                 QVERIFY(max_abs_diff(padded, plain) < 1e-12);
                 const auto g = torch::randn_like(plain).requires_grad_();

@@ -14,8 +14,8 @@ constexpr std::int64_t kChannelBlock = 16;
 }  // namespace
 
 Tensor convolution_padded_channels(const Tensor& x, const Tensor& weight, const Tensor& bias, std::int64_t stride,
-                                   std::int64_t padding, std::int64_t multiple, bool pad_input) {
-    const auto up = [multiple](std::int64_t c) { return (c + multiple - 1) / multiple * multiple; };
+                                   std::int64_t padding, bool pad_input) {
+    const auto up = [](std::int64_t c) { return (c + kChannelBlock - 1) / kChannelBlock * kChannelBlock; };
     const auto in = weight.size(1), out = weight.size(0);
     const auto extra_in = pad_input ? up(in) - in : 0, extra_out = up(out) - out;
     // constant_pad_nd pads from the last dimension backwards: (W, H, then channels) for x, and
@@ -34,7 +34,7 @@ Tensor convolution(const Tensor& x, const Tensor& weight, const Tensor& bias, st
     const bool pad_input = in > kChannelBlock && in % kChannelBlock != 0;
     if (!x.is_cpu() || x.scalar_type() != torch::kFloat32 || (!pad_output && !pad_input))
         return torch::conv2d(x, weight, bias, stride, padding);
-    return convolution_padded_channels(x, weight, bias, stride, padding, kChannelBlock, pad_input);
+    return convolution_padded_channels(x, weight, bias, stride, padding, pad_input);
 }
 
 }  // namespace distillery
