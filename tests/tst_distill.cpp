@@ -298,7 +298,7 @@ private Q_SLOTS:
         QCOMPARE(datm.expansion_end_epoch, datm.iterations / 2);
     }
 
-    // Each cpu-hour preset's hour counts the experts it trains: IPC 10 takes the shared 8-epoch
+    // Each cpu-hour preset's hour counts the experts it trains: IPC 10 takes cpu-hour's 8-epoch
     // full-set experts, IPC 50 trains the same experts for 12 epochs to match from later starts,
     // IPC 1 trains its own slice experts (docs/results.md says why); none may take another's
     // folder or the quick preset's. Every start epoch plus its target fits in the experts' epochs;
