@@ -46,6 +46,15 @@ std::string slurp(const std::string& path) {
     return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// A signal set of a process's main thread from /proc/PID/status ("SigBlk", "SigCgt"): bit n - 1
+// stands for signal n.
+unsigned long long signal_set_of(pid_t pid, const std::string& field) {
+    std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+    for (std::string line; std::getline(in, line);)
+        if (line.rfind(field + ":", 0) == 0) return std::stoull(line.substr(field.size() + 1), nullptr, 16);
+    return 0;
+}
+
 void spit(const std::string& path, const std::string& bytes) {
     std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
@@ -199,7 +208,15 @@ private Q_SLOTS:
         QByteArray progress;
         QVERIFY(wait_for([&] { return (progress += eval.readAllStandardError()).contains("network 1/"); }, 120000));
         QTest::qWait(500);
-        ::kill(static_cast<pid_t>(eval.processId()), SIGINT);
+        // The main thread, which runs the convolutions, never takes the signal: it blocks it, and
+        // only a thread that computes nothing runs the handler (cli/interrupts.h says why).
+        const auto pid = static_cast<pid_t>(eval.processId());
+        const auto blocked = signal_set_of(pid, "SigBlk"), caught = signal_set_of(pid, "SigCgt");
+        for (int sig : {SIGINT, SIGTERM}) {
+            QVERIFY2(blocked & (1ull << (sig - 1)), qPrintable(QString("signal %1 not blocked in the main thread").arg(sig)));
+            QVERIFY2(caught & (1ull << (sig - 1)), qPrintable(QString("signal %1 not caught").arg(sig)));
+        }
+        ::kill(pid, SIGINT);
         QVERIFY(eval.waitForFinished(120000));
         QCOMPARE(eval.exitCode(), 130);
 

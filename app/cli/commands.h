@@ -1,9 +1,9 @@
 #pragma once
-#include <csignal>
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "cli/interrupts.h"
 #include "common/metrics_log.h"
 #include "config/settings.h"
 #include "data/transform.h"
@@ -49,9 +49,6 @@ constexpr const char* kCheckpointName = "checkpoint.dckpt";
 // distill: the exit code when a guard stopped the run (a non-finite loss, a runaway lr, out of
 // memory); the checkpoint then holds the state before the failed iteration.
 constexpr int kExitGuard = 4;
-
-// Set by SIGINT/SIGTERM; long jobs stop at their next safe point and keep what they finished.
-extern volatile std::sig_atomic_t g_interrupted;
 
 // --experts, or else default_experts_dir(s).
 std::string experts_dir_for(const Settings& s, const Options& o);

@@ -1,6 +1,5 @@
 // distillery-cli: expert trajectories and evaluation from the command line.
 #include <algorithm>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +9,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "cli/interrupts.h"
 #include "common/metrics_log.h"
 #include "cli/progress_bar.h"
 #include "common/numbers.h"
@@ -31,8 +31,6 @@ using namespace distillery;
 using namespace distillery::cli;
 
 namespace {
-
-void on_interrupt(int) { cli::g_interrupted = 1; }
 
 const char* kUsage = R"(usage: distillery-cli <command> [options]
 
@@ -158,8 +156,6 @@ Settings settings_for(const Options& o) {
 }  // namespace
 
 namespace distillery::cli {
-
-volatile std::sig_atomic_t g_interrupted = 0;
 
 bool Options::lead() const { return group == nullptr || group->rank() == 0; }
 
@@ -304,8 +300,7 @@ int run(const Options& options) {
         load_data(s, o);
         return 0;
     }
-    std::signal(SIGINT, on_interrupt);
-    std::signal(SIGTERM, on_interrupt);
+    stop_at_interrupts();
     std::cout << runtime_summary() << "\n";
     const auto data = load_data(s, o);
     MetricsLog log;
@@ -324,6 +319,7 @@ int run(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    route_interrupts_off_compute_threads();
     try {
         return run(parse_args(argc, argv));
     } catch (const RankLost& e) {
