@@ -319,7 +319,7 @@ private Q_SLOTS:
             const auto cfg = DistillConfig::from_settings(s, s.text("dataset"));
             const auto last_target = cfg.max_start_epoch - 1 + cfg.expert_epochs;  // starts lie below max_start_epoch
             QVERIFY2(last_target <= s.integer("train_epochs", 0), name);
-            // IPC 10 and 50 train their own experts no epoch that no target reads.
+            // IPC 10's and 50's experts train no epoch that no target reads.
             if (cfg.ipc >= 10) QCOMPARE(last_target, s.integer("train_epochs", 0));
             QCOMPARE(s.integer("num_eval", 0), std::int64_t(5));
             QCOMPARE(s.integer("train_per_class", -1), std::int64_t(cfg.ipc == 1 ? 1000 : 0));
