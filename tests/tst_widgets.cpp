@@ -20,6 +20,7 @@
 #include <QWheelEvent>
 #include <QtTest>
 
+#include <algorithm>
 #include <csignal>
 #include <memory>
 
@@ -289,6 +290,57 @@ private Q_SLOTS:
         view->addSteps({steps[1]});
         QTRY_COMPARE(graph->dataCount(), 2);
         QCOMPARE(graph->scatterStyle().shape(), QCPScatterStyle::ssNone);
+    }
+
+    // In a short dock 5 % of the range is a few pixels: the largest value's marker (the run's
+    // 12-pixel ring) was cut in half by the top of the axes. Every marker is drawn whole, at the
+    // size the view first has and after the user makes it shorter.
+    void markersAreDrawnWhole() {
+        auto* view = new MemoryPlotView;
+        std::unique_ptr<QWidget> owner(view);
+        view->resize(520, 330);
+        view->show();
+        QVERIFY(QTest::qWaitForWindowExposed(view));
+        view->setMemoryKind(QStringLiteral("cpu-tensor-bytes"));
+        QVector<StepPoint> steps = runSteps(12);
+        steps.last().mode = QStringLiteral("unrolled");  // the run's largest: its ring is at the top
+        steps.last().syn_steps = 80;
+        steps.last().peak_bytes = 5900 * kMiB;
+        view->addSteps(steps);
+        view->addSweepPoints({{QStringLiteral("unrolled"), 80, 5800 * kMiB, 2.5}, {QStringLiteral("exact"), 80, 300 * kMiB, 3.1}});
+        auto* plot = qobject_cast<WorkbenchPlot*>(view->plot());
+        QTRY_COMPARE(view->shownCount(), view->runPointCount() + view->sweepPointCount());
+        QVERIFY(view->sweepPointCount() == 2 && view->runPointCount() > 0);
+        const auto checkWhole = [plot](const char* when) {
+            plot->replot(QCustomPlot::rpImmediateRefresh);
+            const QRect rect = plot->axisRect()->rect();
+            int checked = 0;
+            for (int i = 0; i < plot->graphCount(); ++i) {
+                const QCPGraph* graph = plot->graph(i);
+                const QCPScatterStyle& style = graph->scatterStyle();
+                if (style.isNone()) continue;
+                const double radius = (style.size() + (style.isPenDefined() ? style.pen().widthF() : graph->pen().widthF())) / 2;
+                for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
+                    const QPointF at(plot->xAxis->coordToPixel(it->key), plot->yAxis->coordToPixel(it->value));
+                    const double room = std::min({at.y() - rect.top(), rect.right() - at.x(), at.x() - rect.left()});
+                    QVERIFY2(room >= radius - 0.5, qPrintable(QStringLiteral("%1: %2 at N = %3, %4 MiB has %5 px to the axes' edge, its marker %6")
+                                                                  .arg(when, graph->name())
+                                                                  .arg(it->key)
+                                                                  .arg(it->value)
+                                                                  .arg(room)
+                                                                  .arg(radius)));
+                    ++checked;
+                }
+            }
+            QVERIFY(checked >= 3);
+        };
+        checkWhole("as shown");
+        if (QTest::currentTestFailed()) return;
+        QVERIFY(plot->axisRect()->height() < 200);
+        view->resize(520, 260);
+        QTRY_VERIFY(plot->axisRect()->height() < 140);
+        checkWhole("made shorter");
+        QVERIFY(plot->followsData());
     }
 
     void rightClickOpensMenu_data() { addKinds(); }

@@ -76,6 +76,11 @@ WorkbenchPlot::WorkbenchPlot(QWidget* parent) : QCustomPlot(parent) {
             if (!fitting_) follows_data_ = false;
         });
     }
+    // A resized plot that follows its data fits it again at its new size, whose pixels the margin
+    // for the markers depends on: once laid out, before anything is drawn.
+    connect(this, &QCustomPlot::afterLayout, this, [this] {
+        if (follows_data_ && axisRect()->rect().size() != fitted_size_) fit();
+    });
     axisRect()->setRangeDragAxes({xAxis}, {yAxis, yAxis2});
     axisRect()->setRangeZoomAxes({xAxis}, {yAxis, yAxis2});
 
@@ -210,17 +215,36 @@ void WorkbenchPlot::fitIfFollowing() {
 
 void WorkbenchPlot::fit() {
     fitting_ = true;
+    const QRect rect = axisRect()->rect();
+    const double room = markerRoom();
     for (QCPAxis* axis : {xAxis, yAxis, yAxis2}) {
         QCPRange range;
         if (!dataRange(axis, range)) continue;
         if (zero_based_) range.expand(0.0);
         // A single value has no extent: give it one in proportion to its size (a learning rate of
         // 0.03 in a range of ±1 would sit on the zero line).
-        const double margin = range.size() > 0 ? 0.05 * range.size() : range.lower != 0 ? 0.1 * qAbs(range.lower) : 1.0;
+        double margin = range.size() > 0 ? 0.05 * range.size() : range.lower != 0 ? 0.1 * qAbs(range.lower) : 1.0;
+        // In a short plot 5 % is a few pixels, and a marker at the largest value was cut in half
+        // by the axis rect's edge: the margin is at least the largest marker's radius on screen.
+        const double pixels = axis->orientation() == Qt::Vertical ? rect.height() : rect.width();
+        if (range.size() > 0 && pixels > 4 * room) margin = std::max(margin, range.size() * room / (pixels - 2 * room));
         const bool keep_zero = zero_based_ && range.lower == 0;
         axis->setRange(keep_zero ? 0.0 : range.lower - margin, range.upper + margin);
     }
+    fitted_size_ = rect.size();
     fitting_ = false;
+}
+
+double WorkbenchPlot::markerRoom() const {
+    double largest = 0;
+    for (int i = 0; i < graphCount(); ++i) {
+        const QCPGraph* g = graph(i);
+        if (g->dataCount() == 0 || g->scatterStyle().isNone()) continue;
+        const QCPScatterStyle& style = g->scatterStyle();
+        const double pen = style.isPenDefined() ? style.pen().widthF() : g->pen().widthF();
+        largest = std::max(largest, style.size() + pen);
+    }
+    return largest > 0 ? largest / 2 + 1 : 0;
 }
 
 void WorkbenchPlot::showLonePoint(QCPGraph* graph) {

@@ -73,6 +73,8 @@ protected:
 
 private:
     void fit();
+    // Pixels to leave between the axis rect's edge and a point, so its marker is drawn whole.
+    double markerRoom() const;
     void wrapLegend();
     void buildContextMenu();
     // The menu's "Save image…" and "Export data as CSV…": a file dialog of these types (suffix,
@@ -91,6 +93,7 @@ private:
     bool zero_based_ = false;
     bool follows_data_ = true;
     bool fitting_ = false;  // our own range changes are not the user's
+    QSize fitted_size_;     // the axis rect's size at the last fit
 };
 
 // The hyperparameter changes on one plot: a dashed line at each changed iteration and the changes
