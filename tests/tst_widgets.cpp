@@ -293,8 +293,8 @@ private Q_SLOTS:
     }
 
     // In a short dock 5 % of the range is a few pixels: the largest value's marker (the run's
-    // 12-pixel ring) was cut in half by the top of the axes. Every marker is drawn whole, at the
-    // size the view first has and after the user makes it shorter.
+    // 12-pixel ring) was cut in half by the top of the axes, and one near zero by the bottom.
+    // Every marker is drawn whole, at the size the view first has and after it is made shorter.
     void markersAreDrawnWhole() {
         auto* view = new MemoryPlotView;
         std::unique_ptr<QWidget> owner(view);
@@ -322,7 +322,7 @@ private Q_SLOTS:
                 const double radius = (style.size() + (style.isPenDefined() ? style.pen().widthF() : graph->pen().widthF())) / 2;
                 for (auto it = graph->data()->constBegin(); it != graph->data()->constEnd(); ++it) {
                     const QPointF at(plot->xAxis->coordToPixel(it->key), plot->yAxis->coordToPixel(it->value));
-                    const double room = std::min({at.y() - rect.top(), rect.right() - at.x(), at.x() - rect.left()});
+                    const double room = std::min({at.y() - rect.top(), rect.bottom() - at.y(), rect.right() - at.x(), at.x() - rect.left()});
                     QVERIFY2(room >= radius - 0.5, qPrintable(QStringLiteral("%1: %2 at N = %3, %4 MiB has %5 px to the axes' edge, its marker %6")
                                                                   .arg(when, graph->name())
                                                                   .arg(it->key)

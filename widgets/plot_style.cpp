@@ -227,9 +227,11 @@ void WorkbenchPlot::fit() {
         // In a short plot 5 % is a few pixels, and a marker at the largest value was cut in half
         // by the axis rect's edge: the margin is at least the largest marker's radius on screen.
         const double pixels = axis->orientation() == Qt::Vertical ? rect.height() : rect.width();
-        if (range.size() > 0 && pixels > 4 * room) margin = std::max(margin, range.size() * room / (pixels - 2 * room));
+        const double marker_margin = range.size() > 0 && pixels > 4 * room ? range.size() * room / (pixels - 2 * room) : 0;
+        margin = std::max(margin, marker_margin);
+        // Zero stays at the edge but for the markers' room, so a point near zero is drawn whole.
         const bool keep_zero = zero_based_ && range.lower == 0;
-        axis->setRange(keep_zero ? 0.0 : range.lower - margin, range.upper + margin);
+        axis->setRange(keep_zero ? -marker_margin : range.lower - margin, range.upper + margin);
     }
     fitted_size_ = rect.size();
     fitting_ = false;
