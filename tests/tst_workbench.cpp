@@ -433,7 +433,8 @@ private Q_SLOTS:
         QString checkpoint;
         SyntheticImages saved;
         {
-            auto w = openWindow();
+            // Not the tiny preset's IPC 2 and exact gradient: the window that opens the run must show the run's.
+            auto w = openWindow({"ipc=3", "gradient_mode=unrolled"});
             w->worker()->setCheckpointEvery(0);  // only when the run pauses
             w->action("start")->trigger();
             runUntil(*w, 2);
@@ -470,11 +471,38 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(w->latestImages().iteration, saved.iteration, 5000);
         QCOMPARE(w->latestImages().pixels, saved.pixels);  // exactly the saved images
         QTRY_COMPARE_WITH_TIMEOUT(w->lossView()->stepCount(), static_cast<int>(saved.iteration), 5000);
+        // The setup shows the opened run's settings, not the preset the window started with.
+        const QString folder = QFileInfo(checkpoint).absolutePath();
+        auto* preset = w->findChild<QComboBox*>("setup_preset");
+        QTRY_COMPARE_WITH_TIMEOUT(preset->currentText(), "Saved run: " + QFileInfo(folder).fileName(), 5000);
+        QCOMPARE(w->findChild<QSpinBox*>("setup_ipc")->value(), 3);
+        QCOMPARE(w->findChild<QComboBox*>("setup_gradient_mode")->currentText(), QString("unrolled"));
+        QCOMPARE(QFileInfo(w->findChild<QLineEdit*>("setup_experts_dir")->text()).canonicalFilePath(), QFileInfo(experts_).canonicalFilePath());
+        QVERIFY(!preset->isEnabled());  // fixed while the opened run is paused
         w->action("resume")->trigger();
         runUntil(*w, saved.iteration + 2);
         pauseAndWait(*w);
         QCOMPARE(w->worker()->checkpointPath(), checkpoint);  // it goes on saving where it was
         QCOMPARE(static_cast<qint64>(distillery::read_checkpoint_info(checkpoint.toStdString()).iteration), w->worker()->iteration());
+
+        // Stopped, Start begins a new run with the opened run's settings, in a folder of its own.
+        w->action("stop")->trigger();
+        waitForState(*w, WorkerState::Ready);
+        QVERIFY(preset->isEnabled());
+        press(*w, Qt::Key_R, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(!w->worker()->checkpointPath().isEmpty() && w->worker()->checkpointPath() != checkpoint, kTimeout);
+        runUntil(*w, 1);
+        pauseAndWait(*w);
+        QTRY_COMPARE_WITH_TIMEOUT(w->latestImages().count, 3 * 10, 5000);
+        QCOMPARE(w->worker()->engineValue("gradient_mode"), QString("unrolled"));
+        QVERIFY(w->worker()->checkpointPath() != checkpoint);
+        w->action("stop")->trigger();
+        waitForState(*w, WorkerState::Ready);
+        // Choosing a preset again leaves the opened run's settings behind.
+        preset->setCurrentIndex(preset->findText(preset_));
+        QCOMPARE(w->findChild<QSpinBox*>("setup_ipc")->value(), 2);
+        QCOMPARE(w->findChild<QComboBox*>("setup_gradient_mode")->currentText(), QString("exact"));
+        QVERIFY(w->currentSetup().settings_text.isEmpty());
     }
 
     void guardPausesTheRunWithAMessage() {

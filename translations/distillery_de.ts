@@ -717,158 +717,158 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
 <context>
     <name>distillery::ui::MainWindow</name>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="85"/>
-        <location filename="../app/workbench/main_window.cpp" line="534"/>
+        <location filename="../app/workbench/main_window.cpp" line="93"/>
+        <location filename="../app/workbench/main_window.cpp" line="541"/>
         <source>Distillery — dataset distillation workbench</source>
         <translation>Distillery — Werkbank für Datensatz-Destillation</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="125"/>
+        <location filename="../app/workbench/main_window.cpp" line="133"/>
         <source>Matching loss</source>
         <translation>Matching-Verlust</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="129"/>
+        <location filename="../app/workbench/main_window.cpp" line="137"/>
         <source>Soft labels</source>
         <translation>Weiche Labels</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="130"/>
+        <location filename="../app/workbench/main_window.cpp" line="138"/>
         <source>Hyperparameters</source>
         <translation>Hyperparameter</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="131"/>
+        <location filename="../app/workbench/main_window.cpp" line="139"/>
         <source>Log</source>
         <translation>Protokoll</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="148"/>
+        <location filename="../app/workbench/main_window.cpp" line="156"/>
         <source>%1 set to %2 from the next step</source>
         <translation>%1 ab dem nächsten Schritt auf %2 gesetzt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="150"/>
+        <location filename="../app/workbench/main_window.cpp" line="158"/>
         <source>%1 refused: %2</source>
         <translation>%1 abgelehnt: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="159"/>
+        <location filename="../app/workbench/main_window.cpp" line="167"/>
         <source>Memory sweep: %1 at N = %2</source>
         <translation>Speicher-Messreihe: %1 bei N = %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="174"/>
+        <location filename="../app/workbench/main_window.cpp" line="183"/>
         <source>The settings a run starts from (resources/presets); the choices below override them</source>
         <translation>Die Einstellungen, mit denen ein Lauf beginnt (resources/presets); die Auswahl darunter überschreibt sie</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="175"/>
+        <location filename="../app/workbench/main_window.cpp" line="184"/>
         <source>Preset</source>
         <translation>Voreinstellung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="178"/>
+        <location filename="../app/workbench/main_window.cpp" line="187"/>
         <source>Fashion-MNIST (built in)</source>
         <translation>Fashion-MNIST (eingebaut)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="179"/>
+        <location filename="../app/workbench/main_window.cpp" line="188"/>
         <source>CIFAR-10 binary folder…</source>
         <translation>CIFAR-10-Binärordner…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="180"/>
+        <location filename="../app/workbench/main_window.cpp" line="189"/>
         <source>CIFAR-100 binary folder…</source>
         <translation>CIFAR-100-Binärordner…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="181"/>
+        <location filename="../app/workbench/main_window.cpp" line="190"/>
         <source>Image folder (a folder per class)…</source>
         <translation>Bildordner (ein Ordner pro Klasse)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="182"/>
+        <location filename="../app/workbench/main_window.cpp" line="191"/>
         <source>As the preset says</source>
         <translation>Wie in der Voreinstellung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="183"/>
+        <location filename="../app/workbench/main_window.cpp" line="192"/>
         <source>Data set</source>
         <translation>Datensatz</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="185"/>
+        <location filename="../app/workbench/main_window.cpp" line="194"/>
         <source>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] or an IDX folder</source>
         <translation>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] oder ein IDX-Ordner</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="190"/>
+        <location filename="../app/workbench/main_window.cpp" line="199"/>
         <source>MTT (Cazenavette et al.)</source>
         <translation>MTT (Cazenavette et al.)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="191"/>
+        <location filename="../app/workbench/main_window.cpp" line="200"/>
         <source>TESLA (soft labels from the teacher)</source>
         <translation>TESLA (weiche Labels vom Lehrer)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="192"/>
+        <location filename="../app/workbench/main_window.cpp" line="201"/>
         <source>DATM (learned labels, growing window)</source>
         <translation>DATM (gelernte Labels, wachsendes Fenster)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="193"/>
+        <location filename="../app/workbench/main_window.cpp" line="202"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="197"/>
+        <location filename="../app/workbench/main_window.cpp" line="207"/>
         <source>unrolled: MTT&apos;s full back-propagation; tesla: TESLA&apos;s first-order constant-memory gradient; exact: the unrolled gradient with constant activation memory</source>
         <translation>unrolled: vollständige Backpropagation von MTT; tesla: Gradient erster Ordnung von TESLA mit konstantem Speicherbedarf; exact: der Gradient von unrolled mit konstantem Aktivierungsspeicher</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="199"/>
+        <location filename="../app/workbench/main_window.cpp" line="209"/>
         <source>Gradient</source>
         <translation>Gradient</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="203"/>
+        <location filename="../app/workbench/main_window.cpp" line="214"/>
         <source>Synthetic images per class</source>
         <translation>Synthetische Bilder pro Klasse</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="204"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>Images per class</source>
         <translation>Bilder pro Klasse</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="206"/>
+        <location filename="../app/workbench/main_window.cpp" line="217"/>
         <source>No data loaded yet</source>
         <translation>Noch keine Daten geladen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="210"/>
+        <location filename="../app/workbench/main_window.cpp" line="221"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="212"/>
+        <location filename="../app/workbench/main_window.cpp" line="223"/>
         <source>Expert trajectories</source>
         <translation>Experten-Trajektorien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="214"/>
+        <location filename="../app/workbench/main_window.cpp" line="225"/>
         <source>Not checked yet</source>
         <translation>Noch nicht geprüft</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="75"/>
+        <location filename="../app/workbench/main_window.cpp" line="83"/>
         <source>time left unknown</source>
         <translation>Restzeit unbekannt</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/workbench/main_window.cpp" line="77"/>
+        <location filename="../app/workbench/main_window.cpp" line="85"/>
         <source>%n s left</source>
         <translation>
             <numerusform>noch %n s</numerusform>
@@ -876,7 +876,7 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/workbench/main_window.cpp" line="79"/>
+        <location filename="../app/workbench/main_window.cpp" line="87"/>
         <source>%n min left</source>
         <translation>
             <numerusform>noch %n min</numerusform>
@@ -884,386 +884,386 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         </translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="80"/>
+        <location filename="../app/workbench/main_window.cpp" line="88"/>
         <source>%1 h %2 min left</source>
         <translation>noch %1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="127"/>
+        <location filename="../app/workbench/main_window.cpp" line="135"/>
         <source>Learned lr</source>
         <translation>Gelernte lr</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="128"/>
+        <location filename="../app/workbench/main_window.cpp" line="136"/>
         <source>Memory against N</source>
         <translation>Speicher über N</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="217"/>
+        <location filename="../app/workbench/main_window.cpp" line="229"/>
         <source>default: the experts folder beside the runs</source>
         <translation>Standard: der Expertenordner neben den Läufen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="218"/>
+        <location filename="../app/workbench/main_window.cpp" line="230"/>
         <source>A folder of expert_NNNN.dtraj files; missing experts are trained into it</source>
         <translation>Ein Ordner mit expert_NNNN.dtraj-Dateien; fehlende Experten werden dort hinein trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="220"/>
+        <location filename="../app/workbench/main_window.cpp" line="232"/>
         <source>Choose folder…</source>
         <translation>Ordner wählen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="221"/>
+        <location filename="../app/workbench/main_window.cpp" line="233"/>
         <source>Train missing experts</source>
         <translation>Fehlende Experten trainieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="252"/>
-        <location filename="../app/workbench/main_window.cpp" line="802"/>
+        <location filename="../app/workbench/main_window.cpp" line="264"/>
+        <location filename="../app/workbench/main_window.cpp" line="812"/>
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="294"/>
+        <location filename="../app/workbench/main_window.cpp" line="301"/>
         <source>Expert trajectories folder</source>
         <translation>Ordner der Experten-Trajektorien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="312"/>
+        <location filename="../app/workbench/main_window.cpp" line="319"/>
         <source>Image folder (one subfolder per class)</source>
         <translation>Bildordner (ein Unterordner pro Klasse)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="312"/>
+        <location filename="../app/workbench/main_window.cpp" line="319"/>
         <source>Folder with the CIFAR binary files</source>
         <translation>Ordner mit den CIFAR-Binärdateien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="328"/>
+        <location filename="../app/workbench/main_window.cpp" line="335"/>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="328"/>
+        <location filename="../app/workbench/main_window.cpp" line="335"/>
         <source>Start a new run (experts are trained first if missing)</source>
         <translation>Einen neuen Lauf starten (fehlende Experten werden zuerst trainiert)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="329"/>
+        <location filename="../app/workbench/main_window.cpp" line="336"/>
         <source>&amp;Pause</source>
         <translation>&amp;Pause</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="329"/>
+        <location filename="../app/workbench/main_window.cpp" line="336"/>
         <source>Pause after the current step</source>
         <translation>Nach dem aktuellen Schritt pausieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="330"/>
+        <location filename="../app/workbench/main_window.cpp" line="337"/>
         <source>Res&amp;ume</source>
         <translation>&amp;Weiter</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="330"/>
+        <location filename="../app/workbench/main_window.cpp" line="337"/>
         <source>Continue the paused run</source>
         <translation>Den pausierten Lauf fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="331"/>
+        <location filename="../app/workbench/main_window.cpp" line="338"/>
         <source>Step &amp;once</source>
         <translation>&amp;Einzelschritt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="331"/>
+        <location filename="../app/workbench/main_window.cpp" line="338"/>
         <source>Perform one iteration, then pause</source>
         <translation>Eine Iteration ausführen, dann pausieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="332"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="332"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>End the run; its images stay for export</source>
         <translation>Den Lauf beenden; seine Bilder bleiben zum Exportieren erhalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="333"/>
+        <location filename="../app/workbench/main_window.cpp" line="340"/>
         <source>&amp;Evaluate now</source>
         <translation>Jetzt &amp;auswerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="333"/>
+        <location filename="../app/workbench/main_window.cpp" line="340"/>
         <source>Train fresh networks on the synthetic set and test them</source>
         <translation>Neue Netze auf der synthetischen Menge trainieren und testen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="334"/>
+        <location filename="../app/workbench/main_window.cpp" line="341"/>
         <source>Evaluate on other &amp;networks…</source>
         <translation>Auf anderen &amp;Netzen evaluieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="335"/>
+        <location filename="../app/workbench/main_window.cpp" line="342"/>
         <source>Train ResNet-18, VGG-11, AlexNet, an MLP… on the synthetic set, beside the random real baselines</source>
         <translation>ResNet-18, VGG-11, AlexNet, ein MLP… auf dem synthetischen Satz trainieren, neben den zufälligen echten Vergleichswerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="336"/>
+        <location filename="../app/workbench/main_window.cpp" line="343"/>
         <source>&amp;Train missing experts</source>
         <translation>&amp;Fehlende Experten trainieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="336"/>
+        <location filename="../app/workbench/main_window.cpp" line="343"/>
         <source>Generate the expert trajectories the setup needs</source>
         <translation>Die Experten-Trajektorien erzeugen, die die Einrichtung benötigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="337"/>
+        <location filename="../app/workbench/main_window.cpp" line="344"/>
         <source>Export image &amp;grid…</source>
         <translation>Bild&amp;raster exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="337"/>
+        <location filename="../app/workbench/main_window.cpp" line="344"/>
         <source>Save the grid as one PNG</source>
         <translation>Das Raster als eine PNG-Datei speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="338"/>
+        <location filename="../app/workbench/main_window.cpp" line="345"/>
         <source>Export images to &amp;class folders…</source>
         <translation>Bilder in &amp;Klassenordner exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="346"/>
         <source>Save every synthetic image as a PNG in a folder per class</source>
         <translation>Jedes synthetische Bild als PNG in einem Ordner pro Klasse speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="340"/>
+        <location filename="../app/workbench/main_window.cpp" line="347"/>
         <source>&amp;Open preset file…</source>
         <translation>&amp;Voreinstellungsdatei öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="340"/>
+        <location filename="../app/workbench/main_window.cpp" line="347"/>
         <source>Start from a preset file of your own</source>
         <translation>Von einer eigenen Voreinstellungsdatei ausgehen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="341"/>
+        <location filename="../app/workbench/main_window.cpp" line="348"/>
         <source>Open saved &amp;run…</source>
         <translation>Gespeicherten &amp;Lauf öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="342"/>
+        <location filename="../app/workbench/main_window.cpp" line="349"/>
         <source>Continue a run from its checkpoint (.dckpt)</source>
         <translation>Einen Lauf ab seinem Checkpoint fortsetzen (.dckpt)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="343"/>
+        <location filename="../app/workbench/main_window.cpp" line="350"/>
         <source>Com&amp;pare runs…</source>
         <translation>Läufe ver&amp;gleichen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="344"/>
+        <location filename="../app/workbench/main_window.cpp" line="351"/>
         <source>Overlay the curves of saved runs and show their images side by side</source>
         <translation>Die Kurven gespeicherter Läufe übereinanderlegen und ihre Bilder nebeneinander zeigen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="345"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Fo&amp;llow a run folder…</source>
         <translation>Lauf&amp;ordner verfolgen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="346"/>
+        <location filename="../app/workbench/main_window.cpp" line="353"/>
         <source>Show a run that runs elsewhere (distillery-cli, a cluster job) live from its folder, read-only</source>
         <translation>Einen Lauf, der anderswo läuft (distillery-cli, ein Cluster-Job), live aus seinem Ordner zeigen, nur lesend</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="347"/>
+        <location filename="../app/workbench/main_window.cpp" line="354"/>
         <source>Stop follo&amp;wing</source>
         <translation>Ver&amp;folgen beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="347"/>
+        <location filename="../app/workbench/main_window.cpp" line="354"/>
         <source>Stop showing the followed run&apos;s folder</source>
         <translation>Den Ordner des verfolgten Laufs nicht mehr zeigen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="349"/>
+        <location filename="../app/workbench/main_window.cpp" line="356"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="349"/>
-        <location filename="../app/workbench/main_window.cpp" line="954"/>
+        <location filename="../app/workbench/main_window.cpp" line="356"/>
+        <location filename="../app/workbench/main_window.cpp" line="992"/>
         <source>Quit Distillery</source>
         <translation>Distillery beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="350"/>
+        <location filename="../app/workbench/main_window.cpp" line="357"/>
         <source>Zoom &amp;in</source>
         <translation>&amp;Vergrößern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="350"/>
+        <location filename="../app/workbench/main_window.cpp" line="357"/>
         <source>Larger synthetic images</source>
         <translation>Größere synthetische Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="351"/>
+        <location filename="../app/workbench/main_window.cpp" line="358"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="351"/>
+        <location filename="../app/workbench/main_window.cpp" line="358"/>
         <source>Smaller synthetic images</source>
         <translation>Kleinere synthetische Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="352"/>
+        <location filename="../app/workbench/main_window.cpp" line="359"/>
         <source>&amp;Reset layout</source>
         <translation>Layout &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="352"/>
+        <location filename="../app/workbench/main_window.cpp" line="359"/>
         <source>Put every view back where it started</source>
         <translation>Jede Ansicht an ihren ursprünglichen Platz zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="353"/>
+        <location filename="../app/workbench/main_window.cpp" line="360"/>
         <source>&amp;About Distillery</source>
         <translation>Über &amp;Distillery</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="401"/>
+        <location filename="../app/workbench/main_window.cpp" line="408"/>
         <source>Preset file</source>
         <translation>Voreinstellungsdatei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="401"/>
+        <location filename="../app/workbench/main_window.cpp" line="408"/>
         <source>Presets (*.preset);;All files (*)</source>
         <translation>Voreinstellungen (*.preset);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="407"/>
+        <location filename="../app/workbench/main_window.cpp" line="414"/>
         <source>Saved run</source>
         <translation>Gespeicherter Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="408"/>
+        <location filename="../app/workbench/main_window.cpp" line="415"/>
         <source>Distillery checkpoints (*.dckpt);;All files (*)</source>
         <translation>Distillery-Checkpoints (*.dckpt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="416"/>
-        <location filename="../app/workbench/main_window.cpp" line="501"/>
-        <location filename="../app/workbench/main_window.cpp" line="507"/>
+        <location filename="../app/workbench/main_window.cpp" line="423"/>
+        <location filename="../app/workbench/main_window.cpp" line="508"/>
+        <location filename="../app/workbench/main_window.cpp" line="514"/>
         <source>Follow a run folder</source>
         <translation>Laufordner verfolgen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="436"/>
+        <location filename="../app/workbench/main_window.cpp" line="443"/>
         <source>About Distillery</source>
         <translation>Über Distillery</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="437"/>
+        <location filename="../app/workbench/main_window.cpp" line="444"/>
         <source>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Dataset distillation by trajectory matching: MTT, TESLA, DATM and an exact constant-memory gradient, live.</source>
         <translation>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Datensatz-Destillation durch Trajektorien-Matching: MTT, TESLA, DATM und ein exakter Gradient mit konstantem Speicherbedarf, live.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="442"/>
+        <location filename="../app/workbench/main_window.cpp" line="449"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="453"/>
+        <location filename="../app/workbench/main_window.cpp" line="460"/>
         <source>&amp;Run</source>
         <translation>&amp;Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="459"/>
+        <location filename="../app/workbench/main_window.cpp" line="466"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="466"/>
+        <location filename="../app/workbench/main_window.cpp" line="473"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="468"/>
+        <location filename="../app/workbench/main_window.cpp" line="475"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="488"/>
+        <location filename="../app/workbench/main_window.cpp" line="495"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="499"/>
+        <location filename="../app/workbench/main_window.cpp" line="506"/>
         <source>Stop the current run or job before following another run.</source>
         <translation>Beenden Sie den laufenden Lauf oder Auftrag, bevor Sie einen anderen Lauf verfolgen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="505"/>
+        <location filename="../app/workbench/main_window.cpp" line="512"/>
         <source>%1 is not a folder. Choose the folder a run writes (distillery-cli&apos;s --out).</source>
         <translation>%1 ist kein Ordner. Wählen Sie den Ordner, den ein Lauf schreibt (--out von distillery-cli).</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="523"/>
+        <location filename="../app/workbench/main_window.cpp" line="530"/>
         <source>Distillery — following %1 (read-only)</source>
         <translation>Distillery — verfolgt %1 (nur lesend)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="524"/>
+        <location filename="../app/workbench/main_window.cpp" line="531"/>
         <source>Following %1, read-only: its new iterations show as the run writes them. File → Stop following ends it.</source>
         <translation>%1 wird verfolgt, nur lesend: neue Iterationen erscheinen, sobald der Lauf sie schreibt. Datei → Verfolgen beenden beendet es.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="537"/>
+        <location filename="../app/workbench/main_window.cpp" line="544"/>
         <source>Stopped following %1</source>
         <translation>%1 wird nicht mehr verfolgt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="543"/>
+        <location filename="../app/workbench/main_window.cpp" line="550"/>
         <source>Following (read-only): waiting for the run&apos;s first checkpoint</source>
         <translation>Verfolgt (nur lesend): wartet auf den ersten Checkpoint des Laufs</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="544"/>
+        <location filename="../app/workbench/main_window.cpp" line="551"/>
         <source>Following (read-only): running</source>
         <translation>Verfolgt (nur lesend): läuft</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="545"/>
+        <location filename="../app/workbench/main_window.cpp" line="552"/>
         <source>Following (read-only): the run has finished</source>
         <translation>Verfolgt (nur lesend): der Lauf ist fertig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="546"/>
+        <location filename="../app/workbench/main_window.cpp" line="553"/>
         <source>Following (read-only): a guard stopped the run at iteration %1</source>
         <translation>Verfolgt (nur lesend): ein Wächter hat den Lauf bei Iteration %1 angehalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="548"/>
+        <location filename="../app/workbench/main_window.cpp" line="555"/>
         <source>Following (read-only): nothing new for %1 min; the run may have stopped</source>
         <translation>Verfolgt (nur lesend): seit %1 min nichts Neues; der Lauf ist vielleicht beendet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="559"/>
+        <location filename="../app/workbench/main_window.cpp" line="566"/>
         <source>A new run started in %1: showing it from its start</source>
         <translation>In %1 hat ein neuer Lauf begonnen: er wird von Anfang an gezeigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="568"/>
+        <location filename="../app/workbench/main_window.cpp" line="575"/>
         <source>Evaluation after %1 iterations: %2 % ± %3 test accuracy</source>
         <translation>Evaluation nach %1 Iterationen: %2 % ± %3 Testgenauigkeit</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/workbench/main_window.cpp" line="574"/>
+        <location filename="../app/workbench/main_window.cpp" line="581"/>
         <source>%1 (the latest of %n evaluations read)</source>
         <translation>
             <numerusform>%1 (die neueste von %n gelesenen Evaluation)</numerusform>
@@ -1271,166 +1271,171 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         </translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="578"/>
+        <location filename="../app/workbench/main_window.cpp" line="585"/>
         <source>Following: %1</source>
         <translation>Verfolgen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="595"/>
+        <location filename="../app/workbench/main_window.cpp" line="602"/>
         <source>The followed run has finished: %1 iterations</source>
         <translation>Der verfolgte Lauf ist fertig: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="598"/>
+        <location filename="../app/workbench/main_window.cpp" line="605"/>
         <source>The followed run was stopped at iteration %1: %2</source>
         <translation>Der verfolgte Lauf wurde bei Iteration %1 angehalten: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="601"/>
+        <location filename="../app/workbench/main_window.cpp" line="608"/>
         <source>The followed run wrote nothing new for %1 min: it may have stopped (File → Stop following ends following)</source>
         <translation>Der verfolgte Lauf hat seit %1 min nichts Neues geschrieben: er ist vielleicht beendet (Datei → Verfolgen beenden beendet das Verfolgen)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="605"/>
+        <location filename="../app/workbench/main_window.cpp" line="612"/>
         <source>The followed run is running, at iteration %1</source>
         <translation>Der verfolgte Lauf läuft, bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="629"/>
+        <location filename="../app/workbench/main_window.cpp" line="636"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="629"/>
+        <location filename="../app/workbench/main_window.cpp" line="636"/>
         <source>GPU (%1)</source>
         <translation>GPU (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="631"/>
+        <location filename="../app/workbench/main_window.cpp" line="638"/>
         <source>%1 of %2 experts ready in %3</source>
         <translation>%1 von %2 Experten bereit in %3</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="632"/>
+        <location filename="../app/workbench/main_window.cpp" line="639"/>
         <source>%1 of %2 experts in %3: Start trains the missing ones</source>
         <translation>%1 von %2 Experten in %3: Starten trainiert die fehlenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="639"/>
+        <location filename="../app/workbench/main_window.cpp" line="646"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="758"/>
+        <location filename="../app/workbench/main_window.cpp" line="766"/>
         <source> · %1 it/s · %2</source>
         <translation> · %1 it/s · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="954"/>
+        <location filename="../app/workbench/main_window.cpp" line="831"/>
+        <source>Saved run: %1</source>
+        <translation>Gespeicherter Lauf: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/main_window.cpp" line="992"/>
         <source>A run is in progress. Quit anyway? Its last checkpoint (at most 10 iterations back) stays in its folder, and File → Open saved run… continues it.</source>
         <translation>Ein Lauf ist im Gange. Trotzdem beenden? Sein letzter Checkpoint (höchstens 10 Iterationen zurück) bleibt in seinem Ordner, und Datei → Gespeicherten Lauf öffnen… setzt ihn fort.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="648"/>
+        <location filename="../app/workbench/main_window.cpp" line="656"/>
         <source>Run started: %1 iterations</source>
         <translation>Lauf gestartet: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="584"/>
+        <location filename="../app/workbench/main_window.cpp" line="591"/>
         <source>Last written %1</source>
         <translation>Zuletzt geschrieben %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="662"/>
+        <location filename="../app/workbench/main_window.cpp" line="670"/>
         <source>Saved at %1</source>
         <translation>Gespeichert bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="725"/>
+        <location filename="../app/workbench/main_window.cpp" line="733"/>
         <source>Stepped to iteration %1</source>
         <translation>Einzelschritt bis Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="726"/>
+        <location filename="../app/workbench/main_window.cpp" line="734"/>
         <source>Paused at iteration %1</source>
         <translation>Pausiert bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="727"/>
+        <location filename="../app/workbench/main_window.cpp" line="735"/>
         <source>Resumed at iteration %1</source>
         <translation>Fortgesetzt bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="728"/>
+        <location filename="../app/workbench/main_window.cpp" line="736"/>
         <source>Stopped at iteration %1</source>
         <translation>Gestoppt bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="729"/>
+        <location filename="../app/workbench/main_window.cpp" line="737"/>
         <source>Finished: %1 iterations</source>
         <translation>Fertig: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="740"/>
+        <location filename="../app/workbench/main_window.cpp" line="748"/>
         <source>Iteration %1: update skipped</source>
         <translation>Iteration %1: Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="753"/>
+        <location filename="../app/workbench/main_window.cpp" line="761"/>
         <source>Iteration %1 / %2</source>
         <translation>Iteration %1 / %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="801"/>
+        <location filename="../app/workbench/main_window.cpp" line="811"/>
         <source>Setup refused: %1</source>
         <translation>Einrichtung abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="808"/>
+        <location filename="../app/workbench/main_window.cpp" line="844"/>
         <source>Image grid written to %1</source>
         <translation>Bildraster nach %1 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="808"/>
+        <location filename="../app/workbench/main_window.cpp" line="844"/>
         <source>Export failed: %1</source>
         <translation>Exportieren fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="815"/>
+        <location filename="../app/workbench/main_window.cpp" line="851"/>
         <source>%1 images written to class folders in %2</source>
         <translation>%1 Bilder in Klassenordner in %2 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="816"/>
+        <location filename="../app/workbench/main_window.cpp" line="852"/>
         <source>Export failed after %1 images: %2</source>
         <translation>Exportieren nach %1 Bildern fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="841"/>
-        <location filename="../app/workbench/main_window.cpp" line="844"/>
-        <location filename="../app/workbench/main_window.cpp" line="849"/>
+        <location filename="../app/workbench/main_window.cpp" line="877"/>
+        <location filename="../app/workbench/main_window.cpp" line="880"/>
+        <location filename="../app/workbench/main_window.cpp" line="885"/>
         <source>Export image grid</source>
         <translation>Bildraster exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="841"/>
-        <location filename="../app/workbench/main_window.cpp" line="854"/>
+        <location filename="../app/workbench/main_window.cpp" line="877"/>
+        <location filename="../app/workbench/main_window.cpp" line="890"/>
         <source>Scale (pixels per image pixel):</source>
         <translation>Maßstab (Pixel pro Bildpixel):</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="845"/>
+        <location filename="../app/workbench/main_window.cpp" line="881"/>
         <source>PNG images (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="854"/>
-        <location filename="../app/workbench/main_window.cpp" line="862"/>
+        <location filename="../app/workbench/main_window.cpp" line="890"/>
+        <location filename="../app/workbench/main_window.cpp" line="898"/>
         <source>Export images</source>
         <translation>Bilder exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="858"/>
+        <location filename="../app/workbench/main_window.cpp" line="894"/>
         <source>Folder for the class folders</source>
         <translation>Ordner für die Klassenordner</translation>
     </message>
@@ -1730,83 +1735,83 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         <translation>Speicherbedarf in Abhängigkeit von der Anzahl der Schüler-Schritte wird gemessen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="277"/>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="344"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="295"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="355"/>
         <source>Nothing to evaluate yet: start a run first</source>
         <translation>Noch nichts auszuwerten: Starten Sie zuerst einen Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="282"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="300"/>
         <source>Evaluating: %1 networks × %2 epochs</source>
         <translation>Auswertung: %1 Netze × %2 Epochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="307"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="318"/>
         <source>Iteration %1: the synthetic set scores %2</source>
         <translation>Iteration %1: Die synthetische Menge erreicht %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="301"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="312"/>
         <source>Evaluation stopped at iteration %1</source>
         <translation>Evaluation bei Iteration %1 gestoppt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="289"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="305"/>
         <source>evaluation (%1): %2</source>
         <translation>Evaluation (%1): %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="299"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="310"/>
         <source>synthetic set</source>
         <translation>synthetischer Satz</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="325"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="336"/>
         <source>; %1: %2 ± %3 %</source>
         <translation>; %1: %2 ± %3 %</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="363"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="374"/>
         <source>Evaluating on %1: %2</source>
         <translation>Evaluiere auf %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="367"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="378"/>
         <source>%1, %2: %3</source>
         <translation>%1, %2: %3</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="390"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="398"/>
         <source>Iteration %1: evaluated on %2</source>
         <translation>Iteration %1: evaluiert auf %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="391"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="399"/>
         <source>Evaluation on other networks stopped at iteration %1</source>
         <translation>Evaluation auf anderen Netzen bei Iteration %1 angehalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="412"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="420"/>
         <source>Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.</source>
         <translation>Checkpoint nicht gespeichert: %1. Der Lauf geht weiter; der letzte Checkpoint bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="422"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="430"/>
         <source>The run folder&apos;s files were not updated: %1. The run goes on.</source>
         <translation>Die Dateien im Laufordner wurden nicht aktualisiert: %1. Der Lauf geht weiter.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="431"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="439"/>
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="449"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="457"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="476"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="485"/>
         <source>Opened %1 at iteration %2 of %3</source>
         <translation>%1 bei Iteration %2 von %3 geöffnet</translation>
     </message>
@@ -1882,72 +1887,72 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
 <context>
     <name>distillery::ui::WorkbenchPlot</name>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="102"/>
+        <location filename="../widgets/plot_style.cpp" line="107"/>
         <source>Drag to move, turn the wheel to zoom, double-click to fit the data; right-click to save the image or export the data</source>
         <translation>Ziehen verschiebt, das Mausrad zoomt, Doppelklick passt an die Daten an; Rechtsklick speichert das Bild oder exportiert die Daten</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="114"/>
+        <location filename="../widgets/plot_style.cpp" line="119"/>
         <source>Cannot save %1: the name must end in .png, .svg or .pdf.</source>
         <translation>%1 kann nicht gespeichert werden: Der Name muss auf .png, .svg oder .pdf enden.</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="116"/>
+        <location filename="../widgets/plot_style.cpp" line="121"/>
         <source>Could not draw the plot for %1.</source>
         <translation>Das Diagramm für %1 konnte nicht gezeichnet werden.</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="126"/>
+        <location filename="../widgets/plot_style.cpp" line="131"/>
         <source>Could not write %1: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="139"/>
+        <location filename="../widgets/plot_style.cpp" line="144"/>
         <source>Save image…</source>
         <translation>Bild speichern…</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="140"/>
+        <location filename="../widgets/plot_style.cpp" line="145"/>
         <source>Save plot image</source>
         <translation>Diagramm als Bild speichern</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="141"/>
+        <location filename="../widgets/plot_style.cpp" line="146"/>
         <source>PNG image</source>
         <translation>PNG-Bild</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="142"/>
+        <location filename="../widgets/plot_style.cpp" line="147"/>
         <source>SVG drawing</source>
         <translation>SVG-Zeichnung</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="143"/>
+        <location filename="../widgets/plot_style.cpp" line="148"/>
         <source>PDF document</source>
         <translation>PDF-Dokument</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="147"/>
+        <location filename="../widgets/plot_style.cpp" line="152"/>
         <source>Copy data as CSV</source>
         <translation>Daten als CSV kopieren</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="149"/>
+        <location filename="../widgets/plot_style.cpp" line="154"/>
         <source>Export data as CSV…</source>
         <translation>Daten als CSV exportieren…</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="151"/>
+        <location filename="../widgets/plot_style.cpp" line="156"/>
         <source>Export plot data</source>
         <translation>Diagrammdaten exportieren</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="151"/>
+        <location filename="../widgets/plot_style.cpp" line="156"/>
         <source>CSV file</source>
         <translation>CSV-Datei</translation>
     </message>
     <message>
-        <location filename="../widgets/plot_style.cpp" line="154"/>
+        <location filename="../widgets/plot_style.cpp" line="159"/>
         <source>Fit to data</source>
         <translation>An die Daten anpassen</translation>
     </message>

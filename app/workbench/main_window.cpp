@@ -52,11 +52,19 @@ namespace {
 
 QString qs(const std::string& s) { return QString::fromStdString(s); }
 
+// The Preset box's choice: an embedded preset's name or a preset file, or an opened saved run,
+// whose settings (from its checkpoint) the item carries as its data.
+Settings preset_settings(const QComboBox& box) {
+    const QString saved = box.currentData().toString();
+    if (!saved.isEmpty()) return Settings::parse(saved.toStdString(), "the saved run");
+    return load_preset(box.currentText().toStdString());
+}
+
 // A preset's value of a key with the command line's --set changes over it, or `fallback` when
 // neither sets it.
-QString setting_value(const QString& preset, const QStringList& overrides, const char* key, const QString& fallback) {
+QString setting_value(const QComboBox& box, const QStringList& overrides, const char* key, const QString& fallback) {
     try {
-        Settings s = load_preset(preset.toStdString());
+        Settings s = preset_settings(box);
         for (const auto& assignment : overrides) s.assign(assignment.toStdString());
         return qs(s.text(key, fallback.toStdString()));
     } catch (const std::exception&) {
@@ -170,6 +178,7 @@ void MainWindow::buildSetupDock() {
     auto* form = new QFormLayout;
 
     preset_ = new QComboBox;
+    preset_->setObjectName("setup_preset");
     for (const auto& name : preset_names()) preset_->addItem(qs(name));
     preset_->setToolTip(tr("The settings a run starts from (resources/presets); the choices below override them"));
     form->addRow(tr("Preset"), preset_);
@@ -193,12 +202,14 @@ void MainWindow::buildSetupDock() {
     form->addRow(tr("Method"), method_);
 
     mode_ = new QComboBox;
+    mode_->setObjectName("setup_gradient_mode");
     mode_->addItems({"unrolled", "tesla", "exact"});
     mode_->setToolTip(tr("unrolled: MTT's full back-propagation; tesla: TESLA's first-order constant-memory gradient; "
                          "exact: the unrolled gradient with constant activation memory"));
     form->addRow(tr("Gradient"), mode_);
 
     ipc_ = new QSpinBox;
+    ipc_->setObjectName("setup_ipc");
     ipc_->setRange(1, 1000);
     ipc_->setToolTip(tr("Synthetic images per class"));
     form->addRow(tr("Images per class"), ipc_);
@@ -214,6 +225,7 @@ void MainWindow::buildSetupDock() {
     experts_label_ = new QLabel(tr("Not checked yet"));
     experts_label_->setWordWrap(true);
     experts_dir_ = new QLineEdit;
+    experts_dir_->setObjectName("setup_experts_dir");
     experts_dir_->setPlaceholderText(tr("default: the experts folder beside the runs"));
     experts_dir_->setToolTip(tr("A folder of expert_NNNN.dtraj files; missing experts are trained into it"));
     auto* experts_buttons = new QHBoxLayout;
@@ -253,13 +265,8 @@ void MainWindow::buildSetupDock() {
     splitDockWidget(dock, findChild<QDockWidget*>("dock_hyperparameters"), Qt::Vertical);
 
     // A new preset resets the choices to what it says.
-    connect(preset_, &QComboBox::currentTextChanged, this, [this](const QString& preset) {
-        const QSignalBlocker b1(method_), b2(mode_), b3(ipc_);
-        const QString method = setting_value(preset, options_.overrides, "method", "mtt");
-        method_->setCurrentIndex(std::max(0, method_->findData(method)));
-        const QString default_mode = method == "tesla" ? "tesla" : "unrolled";
-        mode_->setCurrentText(setting_value(preset, options_.overrides, "gradient_mode", default_mode));
-        ipc_->setValue(setting_value(preset, options_.overrides, "ipc", "10").toInt());
+    connect(preset_, &QComboBox::currentIndexChanged, this, [this] {
+        showPresetChoices();
         pre_run_edits_.clear();
         applySetup();
     });
@@ -638,6 +645,7 @@ void MainWindow::connectWorker() {
         progress_->setValue(total > 0 ? static_cast<int>(1000 * done / total) : 0);
         progress_label_->setText(tr("%1 · %2").arg(detail, timeLeft(eta)));
     });
+    connect(worker_, &RunWorker::runOpened, this, &MainWindow::showOpenedRun);
     connect(worker_, &RunWorker::runStarted, this, [this](qint64 total, const QString& kind) {
         total_ = total;
         iteration_ = 0;
@@ -771,12 +779,14 @@ void MainWindow::appendLog(const QString& line) {
 
 RunSetup MainWindow::currentSetup() const {
     RunSetup setup;
-    setup.preset = preset_->currentText();
+    // An opened saved run's item starts a new run from that run's settings.
+    setup.settings_text = preset_->currentData().toString();
+    if (setup.settings_text.isEmpty()) setup.preset = preset_->currentText();
     setup.overrides = options_.overrides;
     const QString spec = data_spec_->text().trimmed();
     if (!spec.isEmpty()) setup.overrides << "dataset=" + spec;
     const QString method = method_->currentData().toString();
-    if (method != setting_value(setup.preset, options_.overrides, "method", "mtt")) {
+    if (method != setting_value(*preset_, options_.overrides, "method", "mtt")) {
         // The method's defaults where they differ from the preset's method.
         setup.overrides << "method=" + method;
         if (method == "mtt") setup.overrides << "label_mode=hard" << "pix_init=real" << "sequential_generation=false";
@@ -801,6 +811,32 @@ void MainWindow::applySetup() {
         appendLog(tr("Setup refused: %1").arg(qs(e.what())));
         QMessageBox::warning(this, tr("Setup"), qs(e.what()));
     }
+}
+
+void MainWindow::showPresetChoices() {
+    const QSignalBlocker b1(method_), b2(mode_), b3(ipc_);
+    const QString method = setting_value(*preset_, options_.overrides, "method", "mtt");
+    method_->setCurrentIndex(std::max(0, method_->findData(method)));
+    const QString default_mode = method == "tesla" ? "tesla" : "unrolled";
+    mode_->setCurrentText(setting_value(*preset_, options_.overrides, "gradient_mode", default_mode));
+    ipc_->setValue(setting_value(*preset_, options_.overrides, "ipc", "10").toInt());
+}
+
+void MainWindow::showOpenedRun(const QString& checkpoint, const QString& settings_text, const QString& experts_dir) {
+    const QSignalBlocker block(preset_);
+    // One opened run at a time in the list: the newest replaces the one before.
+    for (int i = preset_->count() - 1; i >= 0; --i)
+        if (!preset_->itemData(i).toString().isEmpty()) preset_->removeItem(i);
+    const QString folder = QFileInfo(checkpoint).absolutePath();
+    preset_->addItem(tr("Saved run: %1").arg(QFileInfo(folder).fileName()), settings_text);
+    preset_->setItemData(preset_->count() - 1, folder, Qt::ToolTipRole);
+    preset_->setCurrentIndex(preset_->count() - 1);
+    showPresetChoices();
+    // The data set and the experts are the run's own.
+    data_kind_->setCurrentIndex(data_kind_->findData("preset"));
+    data_spec_->clear();
+    experts_dir_->setText(experts_dir);
+    pre_run_edits_.clear();
 }
 
 QString MainWindow::exportGrid(const QString& path, int scale) {
@@ -901,13 +937,12 @@ void MainWindow::restoreSettings(const StartOptions& options) {
     QString spec = options.dataset;
     if (spec.isEmpty() && from_settings) spec = settings.value("setup/dataset").toString();
     data_spec_->setText(spec);
-    const QString method = from_settings ? settings.value("setup/method", setting_value(preset, options_.overrides, "method", "mtt")).toString()
-                                         : setting_value(preset, options_.overrides, "method", "mtt");
-    method_->setCurrentIndex(std::max(0, method_->findData(method)));
-    const QString mode = setting_value(preset, options_.overrides, "gradient_mode", method == "tesla" ? "tesla" : "unrolled");
-    mode_->setCurrentText(from_settings ? settings.value("setup/mode", mode).toString() : mode);
-    const int ipc = setting_value(preset, options_.overrides, "ipc", "10").toInt();
-    ipc_->setValue(from_settings ? settings.value("setup/ipc", ipc).toInt() : ipc);
+    showPresetChoices();
+    if (from_settings) {
+        method_->setCurrentIndex(std::max(0, method_->findData(settings.value("setup/method", method_->currentData()))));
+        mode_->setCurrentText(settings.value("setup/mode", mode_->currentText()).toString());
+        ipc_->setValue(settings.value("setup/ipc", ipc_->value()).toInt());
+    }
     experts_dir_->setText(options.experts_dir);
     if (!options.remember) {
         fillScreen();
@@ -940,11 +975,14 @@ void MainWindow::saveSettings() {
     QSettings settings;
     settings.setValue("window/geometry", saveGeometry());
     settings.setValue("window/state", saveState());
-    settings.setValue("setup/preset", preset_->currentText());
-    settings.setValue("setup/dataset", data_spec_->text());
-    settings.setValue("setup/method", method_->currentData());
-    settings.setValue("setup/mode", mode_->currentText());
-    settings.setValue("setup/ipc", ipc_->value());
+    // An opened run is not a setup to start from next time: the last one chosen stays.
+    if (preset_->currentData().toString().isEmpty()) {
+        settings.setValue("setup/preset", preset_->currentText());
+        settings.setValue("setup/dataset", data_spec_->text());
+        settings.setValue("setup/method", method_->currentData());
+        settings.setValue("setup/mode", mode_->currentText());
+        settings.setValue("setup/ipc", ipc_->value());
+    }
     settings.setValue("view/zoom", grid_->zoom());
 }
 

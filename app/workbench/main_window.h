@@ -106,6 +106,8 @@ private:
     void rememberExport(const QString& dir, int scale);
     void updateStatus();
     void chooseData(const QString& kind);
+    void showPresetChoices();  // method, gradient and IPC as the Preset box's choice says
+    void showOpenedRun(const QString& checkpoint, const QString& settings_text, const QString& experts_dir);
     void exportGridInteractive();
     void exportFoldersInteractive();
     QDockWidget* addDock(QWidget* view, const QString& title, const QString& name, Qt::DockWidgetArea area);

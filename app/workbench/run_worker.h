@@ -105,6 +105,8 @@ Q_SIGNALS:
                     int experts_wanted);
     void expertProgress(qint64 done, qint64 total, double eta_s, const QString& detail);
     void runStarted(qint64 total_iterations, const QString& memory_kind);
+    // A saved run was opened: its checkpoint, settings and expert folder, for the setup to show.
+    void runOpened(const QString& checkpoint, const QString& settings_text, const QString& experts_dir);
     void stepsReady(const QVector<distillery::ui::StepPoint>& steps,
                     const QVector<distillery::ui::ChangeMark>& changes, qint64 total_iterations);
     void imagesReady(const distillery::ui::SyntheticImages& images);

@@ -477,6 +477,7 @@ void RunWorker::openSavedRun(const QString& path) {
     for (const auto& r : run->history()) unsent_steps_.append(step_point(r));
     since_steps_.start();
     since_images_.start();
+    Q_EMIT runOpened(path, setup.settings_text, experts_dir_);
     Q_EMIT runStarted(run->config().iterations, qs(run->memory_kind()));
     publishSteps(true);
     publishHyperparameters();
