@@ -440,7 +440,7 @@ private Q_SLOTS:
             runUntil(*w, 2);
             pauseAndWait(*w);
             checkpoint = w->worker()->checkpointPath();
-            QVERIFY2(QFileInfo::exists(checkpoint), qPrintable(checkpoint));
+            QVERIFY2(QFileInfo::exists(checkpoint), qPrintable(checkpoint + "\n" + w->log().join(QChar(10))));
             QVERIFY(checkpoint.startsWith(tmp_.filePath("runs")));
             // The run's folder is held: another run (here, as `distill --resume` would) is refused.
             try {
@@ -478,6 +478,8 @@ private Q_SLOTS:
         QCOMPARE(w->findChild<QSpinBox*>("setup_ipc")->value(), 3);
         QCOMPARE(w->findChild<QComboBox*>("setup_gradient_mode")->currentText(), QString("unrolled"));
         QCOMPARE(QFileInfo(w->findChild<QLineEdit*>("setup_experts_dir")->text()).canonicalFilePath(), QFileInfo(experts_).canonicalFilePath());
+        auto* data = w->findChild<QComboBox*>("setup_data");
+        QCOMPARE(data->currentData().toString(), QString("preset"));  // the run's own data set
         QVERIFY(!preset->isEnabled());  // fixed while the opened run is paused
         w->action("resume")->trigger();
         runUntil(*w, saved.iteration + 2);
@@ -498,11 +500,18 @@ private Q_SLOTS:
         QVERIFY(w->worker()->checkpointPath() != checkpoint);
         w->action("stop")->trigger();
         waitForState(*w, WorkerState::Ready);
-        // Choosing a preset again leaves the opened run's settings behind.
+        // Choosing a preset again leaves the opened run's settings behind, and gives back the data
+        // set chosen before; the saved run stays in the list to come back to.
+        const int saved_item = preset->currentIndex();
         preset->setCurrentIndex(preset->findText(preset_));
         QCOMPARE(w->findChild<QSpinBox*>("setup_ipc")->value(), 2);
         QCOMPARE(w->findChild<QComboBox*>("setup_gradient_mode")->currentText(), QString("exact"));
+        QCOMPARE(data->currentData().toString(), QString("fashion-mnist"));
         QVERIFY(w->currentSetup().settings_text.isEmpty());
+        preset->setCurrentIndex(saved_item);
+        QCOMPARE(w->findChild<QSpinBox*>("setup_ipc")->value(), 3);
+        QCOMPARE(data->currentData().toString(), QString("preset"));
+        QVERIFY(!w->currentSetup().settings_text.isEmpty());
     }
 
     void guardPausesTheRunWithAMessage() {

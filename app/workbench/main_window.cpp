@@ -184,6 +184,7 @@ void MainWindow::buildSetupDock() {
     form->addRow(tr("Preset"), preset_);
 
     data_kind_ = new QComboBox;
+    data_kind_->setObjectName("setup_data");
     data_kind_->addItem(tr("Fashion-MNIST (built in)"), "fashion-mnist");
     data_kind_->addItem(tr("CIFAR-10 binary folder…"), "cifar10");
     data_kind_->addItem(tr("CIFAR-100 binary folder…"), "cifar100");
@@ -815,6 +816,20 @@ void MainWindow::applySetup() {
 
 void MainWindow::showPresetChoices() {
     const QSignalBlocker b1(method_), b2(mode_), b3(ipc_);
+    // A saved run brings its own data set and experts; back on a preset, the user's own return.
+    const QString run_experts = preset_->currentData(kRunExpertsRole).toString();
+    const bool saved_run = !preset_->currentData().toString().isEmpty();
+    if (saved_run) {
+        if (!choices_before_run_) choices_before_run_ = DataChoices{data_kind_->currentIndex(), data_spec_->text(), experts_dir_->text()};
+        data_kind_->setCurrentIndex(data_kind_->findData("preset"));
+        data_spec_->clear();
+        experts_dir_->setText(run_experts);
+    } else if (choices_before_run_) {
+        data_kind_->setCurrentIndex(choices_before_run_->kind);
+        data_spec_->setText(choices_before_run_->spec);
+        experts_dir_->setText(choices_before_run_->experts_dir);
+        choices_before_run_.reset();
+    }
     const QString method = setting_value(*preset_, options_.overrides, "method", "mtt");
     method_->setCurrentIndex(std::max(0, method_->findData(method)));
     const QString default_mode = method == "tesla" ? "tesla" : "unrolled";
@@ -829,13 +844,11 @@ void MainWindow::showOpenedRun(const QString& checkpoint, const QString& setting
         if (!preset_->itemData(i).toString().isEmpty()) preset_->removeItem(i);
     const QString folder = QFileInfo(checkpoint).absolutePath();
     preset_->addItem(tr("Saved run: %1").arg(QFileInfo(folder).fileName()), settings_text);
-    preset_->setItemData(preset_->count() - 1, folder, Qt::ToolTipRole);
-    preset_->setCurrentIndex(preset_->count() - 1);
+    const int item = preset_->count() - 1;
+    preset_->setItemData(item, experts_dir, kRunExpertsRole);
+    preset_->setItemData(item, folder, Qt::ToolTipRole);
+    preset_->setCurrentIndex(item);
     showPresetChoices();
-    // The data set and the experts are the run's own.
-    data_kind_->setCurrentIndex(data_kind_->findData("preset"));
-    data_spec_->clear();
-    experts_dir_->setText(experts_dir);
     pre_run_edits_.clear();
 }
 

@@ -5,6 +5,7 @@
 #include <QMainWindow>
 #include <QStringList>
 #include <QVector>
+#include <optional>
 
 #include "widgets/run_snapshot.h"
 #include "workbench/run_worker.h"
@@ -129,6 +130,15 @@ private:
     QLabel* progress_label_ = nullptr;
     QScrollArea* setup_scroll_ = nullptr;  // the Setup dock's content, scrolled on short screens
     QStringList pre_run_edits_;  // hyperparameters accepted before the run exists
+    // The Preset box's item of an opened saved run carries the run's settings text (Qt::UserRole)
+    // and its experts folder (this role).
+    static constexpr int kRunExpertsRole = Qt::UserRole + 1;
+    // The data set and experts chosen before a saved run's item replaced them.
+    struct DataChoices {
+        int kind = 0;
+        QString spec, experts_dir;
+    };
+    std::optional<DataChoices> choices_before_run_;
 
     // Views.
     ImageGridView* grid_ = nullptr;
