@@ -512,6 +512,13 @@ private Q_SLOTS:
         QCOMPARE(w->findChild<QSpinBox*>("setup_ipc")->value(), 3);
         QCOMPARE(data->currentData().toString(), QString("preset"));
         QVERIFY(!w->currentSetup().settings_text.isEmpty());
+        // A preset with other data (quick's 1,000 images per class): loaded, the window is ready
+        // again beside the stopped run, not left saying it loads.
+        QVERIFY(w->worker()->hasRun());  // the stopped run is still there to export or evaluate
+        preset->setCurrentIndex(preset->findText("quick"));
+        QTRY_VERIFY_WITH_TIMEOUT(w->findChild<QLabel*>("setup_data_summary")->text().contains("10000 training"), kTimeout);
+        waitForState(*w, WorkerState::Ready);
+        QVERIFY(w->action("start")->isEnabled());
     }
 
     void guardPausesTheRunWithAMessage() {

@@ -216,6 +216,7 @@ void MainWindow::buildSetupDock() {
     form->addRow(tr("Images per class"), ipc_);
 
     data_summary_ = new QLabel(tr("No data loaded yet"));
+    data_summary_->setObjectName("setup_data_summary");
     data_summary_->setWordWrap(true);
     // Wraps to the dock's width instead of widening the dock to its longest line.
     data_summary_->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);

@@ -62,7 +62,9 @@ bool RunWorker::loadData(const RunSetup& setup) {
     for (const char* k : {"dataset", "train_per_class", "zca", "seed"}) key += qs(s.text(k, "")) + '|';
     const QString dir = setup.experts_dir.isEmpty() ? defaultExpertsDir(s) : setup.experts_dir;
     const std::string device = resolve_device("auto");
-    if (!data_ || key != data_key_) {
+    const WorkerState before = state();
+    const bool reload = !data_ || key != data_key_;
+    if (reload) {
         setState(WorkerState::Loading, tr("Loading %1…").arg(qs(s.text("dataset", "fashion-mnist"))));
         data_ = std::make_shared<PreparedData>(prepare_from_settings(s, device));
         data_key_ = key;
@@ -86,6 +88,8 @@ bool RunWorker::loadData(const RunSetup& setup) {
         has_run = run_ != nullptr;
     }
     if (!has_run) setState(WorkerState::Ready);
+    // A finished or stopped run stays as it was (it keeps the data it was made with).
+    else if (reload) setState(before);
     return true;
 }
 
