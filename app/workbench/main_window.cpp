@@ -736,7 +736,8 @@ void MainWindow::logStateChange(WorkerState before, WorkerState now) {
     else if (now == WorkerState::Paused && before == WorkerState::Running) appendLog(tr("Paused at iteration %1").arg(worker_->iteration()));
     else if (now == WorkerState::Running && before == WorkerState::Paused) appendLog(tr("Resumed at iteration %1").arg(worker_->iteration()));
     else if (now == WorkerState::Ready && had_run) appendLog(tr("Stopped at iteration %1").arg(worker_->iteration()));
-    else if (now == WorkerState::Finished) appendLog(tr("Finished: %1 iterations").arg(worker_->iteration()));
+    // Back from loading another setup's data, a finished run has not finished again.
+    else if (now == WorkerState::Finished && before != WorkerState::Loading) appendLog(tr("Finished: %1 iterations").arg(worker_->iteration()));
 }
 
 void MainWindow::onSteps(const QVector<StepPoint>& steps, const QVector<ChangeMark>& changes, qint64 total) {
