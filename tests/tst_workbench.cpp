@@ -521,6 +521,22 @@ private Q_SLOTS:
         QVERIFY(w->action("start")->isEnabled());
     }
 
+    void finishedRunIsLoggedOnce() {
+        auto w = openWindow({"Iteration=2"});
+        w->action("start")->trigger();
+        waitForState(*w, WorkerState::Finished);
+        const QString finished = QStringLiteral("Finished: 2 iterations");
+        QTRY_COMPARE_WITH_TIMEOUT(w->log().filter(finished).size(), 1, 5000);
+        // An evaluation of the finished run returns to Finished without a second "Finished".
+        const QString scores = QStringLiteral("synthetic set scores");
+        const qsizetype evaluations = w->log().filter(scores).size();
+        QVERIFY(w->action("evaluate")->isEnabled());
+        w->action("evaluate")->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(w->log().filter(scores).size(), evaluations + 1, kTimeout);
+        waitForState(*w, WorkerState::Finished);
+        QCOMPARE(w->log().filter(finished).size(), 1);
+    }
+
     void guardPausesTheRunWithAMessage() {
         // An lr_lr so large the learned lr jumps below zero: the engine rolls the step back, the run pauses.
         auto w = openWindow({"lr_lr=1"});

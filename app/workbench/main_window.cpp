@@ -736,8 +736,10 @@ void MainWindow::logStateChange(WorkerState before, WorkerState now) {
     else if (now == WorkerState::Paused && before == WorkerState::Running) appendLog(tr("Paused at iteration %1").arg(worker_->iteration()));
     else if (now == WorkerState::Running && before == WorkerState::Paused) appendLog(tr("Resumed at iteration %1").arg(worker_->iteration()));
     else if (now == WorkerState::Ready && had_run) appendLog(tr("Stopped at iteration %1").arg(worker_->iteration()));
-    // Back from loading another setup's data, a finished run has not finished again.
-    else if (now == WorkerState::Finished && before != WorkerState::Loading) appendLog(tr("Finished: %1 iterations").arg(worker_->iteration()));
+    // Only a run that was going finishes: a finished run back from an evaluation or from loading
+    // another setup's data has not finished again.
+    else if (now == WorkerState::Finished && (before == WorkerState::Running || before == WorkerState::Stepping))
+        appendLog(tr("Finished: %1 iterations").arg(worker_->iteration()));
 }
 
 void MainWindow::onSteps(const QVector<StepPoint>& steps, const QVector<ChangeMark>& changes, qint64 total) {
