@@ -310,7 +310,7 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(ipc10), QString::fromStdString(default_experts_dir(load_preset("cpu-hour"))));
         const std::set<std::string> folders{ipc10, ipc50, slice, default_experts_dir(load_preset("quick"))};
         QCOMPARE(folders.size(), std::size_t(4));
-        QCOMPARE(load_preset("cpu-hour-ipc10").integer("num_experts", 0), std::int64_t(10));
+        QCOMPARE(load_preset("cpu-hour-ipc10").integer("num_experts", 0), std::int64_t(14));
         QCOMPARE(load_preset("cpu-hour-ipc50").integer("num_experts", 0), std::int64_t(5));
         QCOMPARE(load_preset("cpu-hour-ipc50").integer("train_epochs", 0), std::int64_t(11));
         std::int64_t ipc_seen = 0;
