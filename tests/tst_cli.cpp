@@ -124,6 +124,19 @@ private Q_SLOTS:
         QVERIFY2(eval.out.contains("synthetic set") && eval.out.contains("test accuracy"), qPrintable(eval.out));
         const auto baseline = run_cli(QStringList{"eval"} + tiny(path("experts")));
         QVERIFY(baseline.out.contains("random real subset (ipc 2): test accuracy"));
+        // A network whose training diverges is said to, on screen and in the metrics.
+        const auto diverging = run_cli(QStringList{"eval", "--arch", "mlp", "--set", "lr_teacher=100", "--metrics",
+                                                   path("diverged.csv")} +
+                                       tiny(path("experts")));
+        QVERIFY2(diverging.code == 0, qPrintable(diverging.err));
+        QVERIFY2(diverging.out.contains("(1 networks, 1 diverged)") &&
+                     diverging.out.contains("1 of 1 mlp networks diverged at lr 100"),
+                 qPrintable(diverging.out));
+        QFile diverged_csv(path("diverged.csv"));
+        QVERIFY(diverged_csv.open(QIODevice::ReadOnly));
+        const auto diverged_rows = QString::fromUtf8(diverged_csv.readAll()).split('\n');
+        const auto column = diverged_rows[0].split(',').indexOf("diverged");
+        QVERIFY2(column >= 0 && diverged_rows[1].split(',').value(column) == "1", qPrintable(diverged_rows.join('\n')));
         // Cross-architecture: each network in turn, named on screen and in the metrics.
         const auto cross = run_cli(QStringList{"eval", "--synthetic", out + "/synthetic.dsyn", "--arch", "mlp,convnetbn",
                                                "--metrics", path("cross.csv")} +

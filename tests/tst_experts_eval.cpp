@@ -202,6 +202,7 @@ private Q_SLOTS:
         });
         QCOMPARE(ticks, cfg.networks * (cfg.epochs + 1));
         QCOMPARE(r.accuracies.size(), size_t(2));
+        QCOMPARE(r.diverged, std::int64_t(0));
         QVERIFY2(r.mean > 0.5, qPrintable(QString::fromStdString(r.summary())));  // chance: 0.1
         QVERIFY(r.std >= 0 && r.std < 0.1);
         // Soft targets take the soft path; one-hot soft targets train exactly like hard labels.
@@ -216,6 +217,31 @@ private Q_SLOTS:
     // change to the file formats, the data's normalisation, the ConvNet or the evaluation that would
     // make those tables wrong shows here: a run no longer loads, or its set loses its lead over real
     // images (one network of 100 epochs on the full test set: 85 to 87 against 73 to 76 %, by host).
+    // A network whose training diverges (an lr far too large: AlexNet, without normalisation, at a
+    // ConvNet set's learned lr) is named as such and trains no further: NaN parameters stay NaN, so
+    // the result is the one training to the end gives, without the hour AlexNet takes on a CPU.
+    void divergedNetworksStopAndAreNamed() {
+        DISTILLERY_REQUIRE_FASHION_MNIST();
+        EvalConfig cfg;
+        cfg.networks = 2;
+        cfg.epochs = 30;
+        cfg.arch = "mlp";
+        const auto [x, y] = random_real_subset(fashion_, 5, 3);
+        std::int64_t calls = 0, done = 0;
+        const auto r = evaluate_set(fashion_, x, y, 1e4, cfg, [&](const Progress& p) {
+            calls += 1;
+            done = p.done;
+            return true;
+        });
+        const auto summary = QString::fromStdString(r.summary());
+        QCOMPARE(r.diverged, std::int64_t(2));
+        QVERIFY2(calls < cfg.networks * (cfg.epochs + 1), qPrintable(QString::number(calls)));  // stopped early
+        QCOMPARE(done, cfg.networks * (cfg.epochs + 1));  // the progress still ends full
+        QCOMPARE(r.accuracies.size(), size_t(2));
+        QVERIFY2(r.mean < 0.2, qPrintable(summary));  // chance: 0.1
+        QVERIFY2(summary.endsWith("(2 networks, 2 diverged)"), qPrintable(summary));
+    }
+
     void keptIpc10RunsStillBeatRealImages_data() {
         QTest::addColumn<QString>("folder");
         QTest::newRow("cpu-hour-ipc10") << QStringLiteral("cpu-hour-ipc10");

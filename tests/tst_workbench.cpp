@@ -45,6 +45,9 @@
 #include "widgets/lr_plot_view.h"
 #include "widgets/memory_plot_view.h"
 #include "widgets/soft_label_view.h"
+#include "eval/evaluate.h"
+#include "workbench/cross_evaluation_dialog.h"
+#include "workbench/view_records.h"
 #include "workbench/image_export.h"
 #include "workbench/main_window.h"
 #include "workbench/run_comparison_window.h"
@@ -805,6 +808,29 @@ private Q_SLOTS:
             return f.open(QIODevice::ReadOnly) ? QString::fromUtf8(f.readAll()) : QString();
         };
         QTRY_VERIFY2_WITH_TIMEOUT(metrics_text().contains(",mlp"), qPrintable(metrics_text()), 5000);
+    }
+
+    // A network whose training diverged (AlexNet at a ConvNet set's lr) is named in its cell, with
+    // the reason on hover, where the table showed only its chance-level accuracy. The worker hands the
+    // dialog eval_point(result) as here; the run cannot be made to diverge from the window.
+    void crossEvaluationNamesDivergedNetworks() {
+        CrossEvaluationDialog dialog;
+        dialog.show();
+        distillery::EvalResult diverged;
+        diverged.accuracies = {0.1, 0.1};
+        diverged.mean = 0.1;
+        diverged.diverged = 2;
+        dialog.showResult("alexnet", eval_point(250, diverged, "synthetic"));
+        distillery::EvalResult trained;
+        trained.accuracies = {0.75, 0.77};
+        trained.mean = 0.76;
+        trained.std = 0.01;
+        dialog.showResult("alexnet", eval_point(250, trained, "random real, hard labels"));
+        auto* table = dialog.findChild<QTableWidget*>("cross_results");
+        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("10.00 ± 0.00 % (2 of 2 diverged)"));
+        QVERIFY(table->item(0, 0)->toolTip().contains("NaN"));
+        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("76.00 ± 1.00 %"));
+        QVERIFY(table->item(0, 1)->toolTip().isEmpty());
     }
 
     // Compare runs, from the File menu, on a run this window made: a folder with only its checkpoint

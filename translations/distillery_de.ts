@@ -347,17 +347,27 @@
         <translation>Zuerst einen Lauf starten oder öffnen: Es gibt noch keinen synthetischen Satz.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="138"/>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="134"/>
+        <source>(%1 of %2 diverged)</source>
+        <translation>(%1 von %2 divergiert)</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="137"/>
+        <source>The training of %1 of these %2 networks diverged at the lr they trained with: their parameters became NaN or infinite, so they stopped there and test at chance. Networks without normalisation (alexnet) need a smaller lr than the ConvNet the set was distilled with.</source>
+        <translation>Das Training von %1 dieser %2 Netze ist bei seiner Lernrate divergiert: Ihre Parameter wurden NaN oder unendlich, daher endete es dort, und sie testen auf Zufallsniveau. Netze ohne Normalisierung (alexnet) brauchen eine kleinere Lernrate als das ConvNet, mit dem der Satz destilliert wurde.</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="145"/>
         <source>%1 on %2: %3 (iteration %4)</source>
         <translation>%1 auf %2: %3 (Iteration %4)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="143"/>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="150"/>
         <source>Done.</source>
         <translation>Fertig.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="143"/>
+        <location filename="../app/workbench/cross_evaluation_dialog.cpp" line="150"/>
         <source>Stopped; the results so far stay in the table.</source>
         <translation>Angehalten; die bisherigen Ergebnisse bleiben in der Tabelle.</translation>
     </message>
@@ -718,7 +728,7 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
     <name>distillery::ui::MainWindow</name>
     <message>
         <location filename="../app/workbench/main_window.cpp" line="93"/>
-        <location filename="../app/workbench/main_window.cpp" line="541"/>
+        <location filename="../app/workbench/main_window.cpp" line="543"/>
         <source>Distillery — dataset distillation workbench</source>
         <translation>Distillery — Werkbank für Datensatz-Destillation</translation>
     </message>
@@ -768,97 +778,97 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         <translation>Voreinstellung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="187"/>
+        <location filename="../app/workbench/main_window.cpp" line="188"/>
         <source>Fashion-MNIST (built in)</source>
         <translation>Fashion-MNIST (eingebaut)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="188"/>
+        <location filename="../app/workbench/main_window.cpp" line="189"/>
         <source>CIFAR-10 binary folder…</source>
         <translation>CIFAR-10-Binärordner…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="189"/>
+        <location filename="../app/workbench/main_window.cpp" line="190"/>
         <source>CIFAR-100 binary folder…</source>
         <translation>CIFAR-100-Binärordner…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="190"/>
+        <location filename="../app/workbench/main_window.cpp" line="191"/>
         <source>Image folder (a folder per class)…</source>
         <translation>Bildordner (ein Ordner pro Klasse)…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="191"/>
+        <location filename="../app/workbench/main_window.cpp" line="192"/>
         <source>As the preset says</source>
         <translation>Wie in der Voreinstellung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="192"/>
+        <location filename="../app/workbench/main_window.cpp" line="193"/>
         <source>Data set</source>
         <translation>Datensatz</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="194"/>
+        <location filename="../app/workbench/main_window.cpp" line="195"/>
         <source>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] or an IDX folder</source>
         <translation>fashion-mnist, cifar10:DIR, cifar100:DIR, folder:DIR[:HxWxC] oder ein IDX-Ordner</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="199"/>
+        <location filename="../app/workbench/main_window.cpp" line="200"/>
         <source>MTT (Cazenavette et al.)</source>
         <translation>MTT (Cazenavette et al.)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="200"/>
+        <location filename="../app/workbench/main_window.cpp" line="201"/>
         <source>TESLA (soft labels from the teacher)</source>
         <translation>TESLA (weiche Labels vom Lehrer)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="201"/>
+        <location filename="../app/workbench/main_window.cpp" line="202"/>
         <source>DATM (learned labels, growing window)</source>
         <translation>DATM (gelernte Labels, wachsendes Fenster)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="202"/>
+        <location filename="../app/workbench/main_window.cpp" line="203"/>
         <source>Method</source>
         <translation>Methode</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="207"/>
+        <location filename="../app/workbench/main_window.cpp" line="208"/>
         <source>unrolled: MTT&apos;s full back-propagation; tesla: TESLA&apos;s first-order constant-memory gradient; exact: the unrolled gradient with constant activation memory</source>
         <translation>unrolled: vollständige Backpropagation von MTT; tesla: Gradient erster Ordnung von TESLA mit konstantem Speicherbedarf; exact: der Gradient von unrolled mit konstantem Aktivierungsspeicher</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="209"/>
+        <location filename="../app/workbench/main_window.cpp" line="210"/>
         <source>Gradient</source>
         <translation>Gradient</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="214"/>
+        <location filename="../app/workbench/main_window.cpp" line="215"/>
         <source>Synthetic images per class</source>
         <translation>Synthetische Bilder pro Klasse</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="215"/>
+        <location filename="../app/workbench/main_window.cpp" line="216"/>
         <source>Images per class</source>
         <translation>Bilder pro Klasse</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="217"/>
+        <location filename="../app/workbench/main_window.cpp" line="218"/>
         <source>No data loaded yet</source>
         <translation>Noch keine Daten geladen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="221"/>
+        <location filename="../app/workbench/main_window.cpp" line="223"/>
         <source>Data</source>
         <translation>Daten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="223"/>
+        <location filename="../app/workbench/main_window.cpp" line="225"/>
         <source>Expert trajectories</source>
         <translation>Experten-Trajektorien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="225"/>
+        <location filename="../app/workbench/main_window.cpp" line="227"/>
         <source>Not checked yet</source>
         <translation>Noch nicht geprüft</translation>
     </message>
@@ -899,371 +909,371 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         <translation>Speicher über N</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="229"/>
+        <location filename="../app/workbench/main_window.cpp" line="231"/>
         <source>default: the experts folder beside the runs</source>
         <translation>Standard: der Expertenordner neben den Läufen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="230"/>
+        <location filename="../app/workbench/main_window.cpp" line="232"/>
         <source>A folder of expert_NNNN.dtraj files; missing experts are trained into it</source>
         <translation>Ein Ordner mit expert_NNNN.dtraj-Dateien; fehlende Experten werden dort hinein trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="232"/>
+        <location filename="../app/workbench/main_window.cpp" line="234"/>
         <source>Choose folder…</source>
         <translation>Ordner wählen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="233"/>
+        <location filename="../app/workbench/main_window.cpp" line="235"/>
         <source>Train missing experts</source>
         <translation>Fehlende Experten trainieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="264"/>
-        <location filename="../app/workbench/main_window.cpp" line="812"/>
+        <location filename="../app/workbench/main_window.cpp" line="266"/>
+        <location filename="../app/workbench/main_window.cpp" line="817"/>
         <source>Setup</source>
         <translation>Einrichtung</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="301"/>
+        <location filename="../app/workbench/main_window.cpp" line="303"/>
         <source>Expert trajectories folder</source>
         <translation>Ordner der Experten-Trajektorien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="319"/>
+        <location filename="../app/workbench/main_window.cpp" line="321"/>
         <source>Image folder (one subfolder per class)</source>
         <translation>Bildordner (ein Unterordner pro Klasse)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="319"/>
+        <location filename="../app/workbench/main_window.cpp" line="321"/>
         <source>Folder with the CIFAR binary files</source>
         <translation>Ordner mit den CIFAR-Binärdateien</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="335"/>
+        <location filename="../app/workbench/main_window.cpp" line="337"/>
         <source>&amp;Start</source>
         <translation>&amp;Starten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="335"/>
+        <location filename="../app/workbench/main_window.cpp" line="337"/>
         <source>Start a new run (experts are trained first if missing)</source>
         <translation>Einen neuen Lauf starten (fehlende Experten werden zuerst trainiert)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="336"/>
+        <location filename="../app/workbench/main_window.cpp" line="338"/>
         <source>&amp;Pause</source>
         <translation>&amp;Pause</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="336"/>
+        <location filename="../app/workbench/main_window.cpp" line="338"/>
         <source>Pause after the current step</source>
         <translation>Nach dem aktuellen Schritt pausieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="337"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>Res&amp;ume</source>
         <translation>&amp;Weiter</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="337"/>
+        <location filename="../app/workbench/main_window.cpp" line="339"/>
         <source>Continue the paused run</source>
         <translation>Den pausierten Lauf fortsetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="338"/>
+        <location filename="../app/workbench/main_window.cpp" line="340"/>
         <source>Step &amp;once</source>
         <translation>&amp;Einzelschritt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="338"/>
+        <location filename="../app/workbench/main_window.cpp" line="340"/>
         <source>Perform one iteration, then pause</source>
         <translation>Eine Iteration ausführen, dann pausieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="341"/>
         <source>S&amp;top</source>
         <translation>S&amp;toppen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="339"/>
+        <location filename="../app/workbench/main_window.cpp" line="341"/>
         <source>End the run; its images stay for export</source>
         <translation>Den Lauf beenden; seine Bilder bleiben zum Exportieren erhalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="340"/>
+        <location filename="../app/workbench/main_window.cpp" line="342"/>
         <source>&amp;Evaluate now</source>
         <translation>Jetzt &amp;auswerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="340"/>
+        <location filename="../app/workbench/main_window.cpp" line="342"/>
         <source>Train fresh networks on the synthetic set and test them</source>
         <translation>Neue Netze auf der synthetischen Menge trainieren und testen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="341"/>
+        <location filename="../app/workbench/main_window.cpp" line="343"/>
         <source>Evaluate on other &amp;networks…</source>
         <translation>Auf anderen &amp;Netzen evaluieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="342"/>
+        <location filename="../app/workbench/main_window.cpp" line="344"/>
         <source>Train ResNet-18, VGG-11, AlexNet, an MLP… on the synthetic set, beside the random real baselines</source>
         <translation>ResNet-18, VGG-11, AlexNet, ein MLP… auf dem synthetischen Satz trainieren, neben den zufälligen echten Vergleichswerten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="343"/>
+        <location filename="../app/workbench/main_window.cpp" line="345"/>
         <source>&amp;Train missing experts</source>
         <translation>&amp;Fehlende Experten trainieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="343"/>
+        <location filename="../app/workbench/main_window.cpp" line="345"/>
         <source>Generate the expert trajectories the setup needs</source>
         <translation>Die Experten-Trajektorien erzeugen, die die Einrichtung benötigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="344"/>
+        <location filename="../app/workbench/main_window.cpp" line="346"/>
         <source>Export image &amp;grid…</source>
         <translation>Bild&amp;raster exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="344"/>
+        <location filename="../app/workbench/main_window.cpp" line="346"/>
         <source>Save the grid as one PNG</source>
         <translation>Das Raster als eine PNG-Datei speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="345"/>
+        <location filename="../app/workbench/main_window.cpp" line="347"/>
         <source>Export images to &amp;class folders…</source>
         <translation>Bilder in &amp;Klassenordner exportieren…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="346"/>
+        <location filename="../app/workbench/main_window.cpp" line="348"/>
         <source>Save every synthetic image as a PNG in a folder per class</source>
         <translation>Jedes synthetische Bild als PNG in einem Ordner pro Klasse speichern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="347"/>
+        <location filename="../app/workbench/main_window.cpp" line="349"/>
         <source>&amp;Open preset file…</source>
         <translation>&amp;Voreinstellungsdatei öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="347"/>
+        <location filename="../app/workbench/main_window.cpp" line="349"/>
         <source>Start from a preset file of your own</source>
         <translation>Von einer eigenen Voreinstellungsdatei ausgehen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="348"/>
+        <location filename="../app/workbench/main_window.cpp" line="350"/>
         <source>Open saved &amp;run…</source>
         <translation>Gespeicherten &amp;Lauf öffnen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="349"/>
+        <location filename="../app/workbench/main_window.cpp" line="351"/>
         <source>Continue a run from its checkpoint (.dckpt)</source>
         <translation>Einen Lauf ab seinem Checkpoint fortsetzen (.dckpt)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="350"/>
+        <location filename="../app/workbench/main_window.cpp" line="352"/>
         <source>Com&amp;pare runs…</source>
         <translation>Läufe ver&amp;gleichen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="351"/>
+        <location filename="../app/workbench/main_window.cpp" line="353"/>
         <source>Overlay the curves of saved runs and show their images side by side</source>
         <translation>Die Kurven gespeicherter Läufe übereinanderlegen und ihre Bilder nebeneinander zeigen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="352"/>
+        <location filename="../app/workbench/main_window.cpp" line="354"/>
         <source>Fo&amp;llow a run folder…</source>
         <translation>Lauf&amp;ordner verfolgen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="353"/>
+        <location filename="../app/workbench/main_window.cpp" line="355"/>
         <source>Show a run that runs elsewhere (distillery-cli, a cluster job) live from its folder, read-only</source>
         <translation>Einen Lauf, der anderswo läuft (distillery-cli, ein Cluster-Job), live aus seinem Ordner zeigen, nur lesend</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="354"/>
+        <location filename="../app/workbench/main_window.cpp" line="356"/>
         <source>Stop follo&amp;wing</source>
         <translation>Ver&amp;folgen beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="354"/>
+        <location filename="../app/workbench/main_window.cpp" line="356"/>
         <source>Stop showing the followed run&apos;s folder</source>
         <translation>Den Ordner des verfolgten Laufs nicht mehr zeigen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="356"/>
+        <location filename="../app/workbench/main_window.cpp" line="358"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="356"/>
-        <location filename="../app/workbench/main_window.cpp" line="992"/>
+        <location filename="../app/workbench/main_window.cpp" line="358"/>
+        <location filename="../app/workbench/main_window.cpp" line="1009"/>
         <source>Quit Distillery</source>
         <translation>Distillery beenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="357"/>
+        <location filename="../app/workbench/main_window.cpp" line="359"/>
         <source>Zoom &amp;in</source>
         <translation>&amp;Vergrößern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="357"/>
+        <location filename="../app/workbench/main_window.cpp" line="359"/>
         <source>Larger synthetic images</source>
         <translation>Größere synthetische Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="358"/>
+        <location filename="../app/workbench/main_window.cpp" line="360"/>
         <source>Zoom &amp;out</source>
         <translation>Ver&amp;kleinern</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="358"/>
+        <location filename="../app/workbench/main_window.cpp" line="360"/>
         <source>Smaller synthetic images</source>
         <translation>Kleinere synthetische Bilder</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="359"/>
+        <location filename="../app/workbench/main_window.cpp" line="361"/>
         <source>&amp;Reset layout</source>
         <translation>Layout &amp;zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="359"/>
+        <location filename="../app/workbench/main_window.cpp" line="361"/>
         <source>Put every view back where it started</source>
         <translation>Jede Ansicht an ihren ursprünglichen Platz zurücksetzen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="360"/>
+        <location filename="../app/workbench/main_window.cpp" line="362"/>
         <source>&amp;About Distillery</source>
         <translation>Über &amp;Distillery</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="408"/>
+        <location filename="../app/workbench/main_window.cpp" line="410"/>
         <source>Preset file</source>
         <translation>Voreinstellungsdatei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="408"/>
+        <location filename="../app/workbench/main_window.cpp" line="410"/>
         <source>Presets (*.preset);;All files (*)</source>
         <translation>Voreinstellungen (*.preset);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="414"/>
+        <location filename="../app/workbench/main_window.cpp" line="416"/>
         <source>Saved run</source>
         <translation>Gespeicherter Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="415"/>
+        <location filename="../app/workbench/main_window.cpp" line="417"/>
         <source>Distillery checkpoints (*.dckpt);;All files (*)</source>
         <translation>Distillery-Checkpoints (*.dckpt);;Alle Dateien (*)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="423"/>
-        <location filename="../app/workbench/main_window.cpp" line="508"/>
-        <location filename="../app/workbench/main_window.cpp" line="514"/>
+        <location filename="../app/workbench/main_window.cpp" line="425"/>
+        <location filename="../app/workbench/main_window.cpp" line="510"/>
+        <location filename="../app/workbench/main_window.cpp" line="516"/>
         <source>Follow a run folder</source>
         <translation>Laufordner verfolgen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="443"/>
+        <location filename="../app/workbench/main_window.cpp" line="445"/>
         <source>About Distillery</source>
         <translation>Über Distillery</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="444"/>
+        <location filename="../app/workbench/main_window.cpp" line="446"/>
         <source>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Dataset distillation by trajectory matching: MTT, TESLA, DATM and an exact constant-memory gradient, live.</source>
         <translation>&lt;b&gt;Distillery&lt;/b&gt; %1&lt;br&gt;Datensatz-Destillation durch Trajektorien-Matching: MTT, TESLA, DATM und ein exakter Gradient mit konstantem Speicherbedarf, live.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="449"/>
+        <location filename="../app/workbench/main_window.cpp" line="451"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="460"/>
+        <location filename="../app/workbench/main_window.cpp" line="462"/>
         <source>&amp;Run</source>
         <translation>&amp;Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="466"/>
+        <location filename="../app/workbench/main_window.cpp" line="468"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="473"/>
+        <location filename="../app/workbench/main_window.cpp" line="475"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="475"/>
+        <location filename="../app/workbench/main_window.cpp" line="477"/>
         <source>Run</source>
         <translation>Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="495"/>
+        <location filename="../app/workbench/main_window.cpp" line="497"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="506"/>
+        <location filename="../app/workbench/main_window.cpp" line="508"/>
         <source>Stop the current run or job before following another run.</source>
         <translation>Beenden Sie den laufenden Lauf oder Auftrag, bevor Sie einen anderen Lauf verfolgen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="512"/>
+        <location filename="../app/workbench/main_window.cpp" line="514"/>
         <source>%1 is not a folder. Choose the folder a run writes (distillery-cli&apos;s --out).</source>
         <translation>%1 ist kein Ordner. Wählen Sie den Ordner, den ein Lauf schreibt (--out von distillery-cli).</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="530"/>
+        <location filename="../app/workbench/main_window.cpp" line="532"/>
         <source>Distillery — following %1 (read-only)</source>
         <translation>Distillery — verfolgt %1 (nur lesend)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="531"/>
+        <location filename="../app/workbench/main_window.cpp" line="533"/>
         <source>Following %1, read-only: its new iterations show as the run writes them. File → Stop following ends it.</source>
         <translation>%1 wird verfolgt, nur lesend: neue Iterationen erscheinen, sobald der Lauf sie schreibt. Datei → Verfolgen beenden beendet es.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="544"/>
+        <location filename="../app/workbench/main_window.cpp" line="546"/>
         <source>Stopped following %1</source>
         <translation>%1 wird nicht mehr verfolgt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="550"/>
+        <location filename="../app/workbench/main_window.cpp" line="552"/>
         <source>Following (read-only): waiting for the run&apos;s first checkpoint</source>
         <translation>Verfolgt (nur lesend): wartet auf den ersten Checkpoint des Laufs</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="551"/>
+        <location filename="../app/workbench/main_window.cpp" line="553"/>
         <source>Following (read-only): running</source>
         <translation>Verfolgt (nur lesend): läuft</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="552"/>
+        <location filename="../app/workbench/main_window.cpp" line="554"/>
         <source>Following (read-only): the run has finished</source>
         <translation>Verfolgt (nur lesend): der Lauf ist fertig</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="553"/>
+        <location filename="../app/workbench/main_window.cpp" line="555"/>
         <source>Following (read-only): a guard stopped the run at iteration %1</source>
         <translation>Verfolgt (nur lesend): ein Wächter hat den Lauf bei Iteration %1 angehalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="555"/>
+        <location filename="../app/workbench/main_window.cpp" line="557"/>
         <source>Following (read-only): nothing new for %1 min; the run may have stopped</source>
         <translation>Verfolgt (nur lesend): seit %1 min nichts Neues; der Lauf ist vielleicht beendet</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="566"/>
+        <location filename="../app/workbench/main_window.cpp" line="568"/>
         <source>A new run started in %1: showing it from its start</source>
         <translation>In %1 hat ein neuer Lauf begonnen: er wird von Anfang an gezeigt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="575"/>
+        <location filename="../app/workbench/main_window.cpp" line="577"/>
         <source>Evaluation after %1 iterations: %2 % ± %3 test accuracy</source>
         <translation>Evaluation nach %1 Iterationen: %2 % ± %3 Testgenauigkeit</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/workbench/main_window.cpp" line="581"/>
+        <location filename="../app/workbench/main_window.cpp" line="583"/>
         <source>%1 (the latest of %n evaluations read)</source>
         <translation>
             <numerusform>%1 (die neueste von %n gelesenen Evaluation)</numerusform>
@@ -1271,171 +1281,171 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         </translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="585"/>
+        <location filename="../app/workbench/main_window.cpp" line="587"/>
         <source>Following: %1</source>
         <translation>Verfolgen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="602"/>
+        <location filename="../app/workbench/main_window.cpp" line="604"/>
         <source>The followed run has finished: %1 iterations</source>
         <translation>Der verfolgte Lauf ist fertig: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="605"/>
+        <location filename="../app/workbench/main_window.cpp" line="607"/>
         <source>The followed run was stopped at iteration %1: %2</source>
         <translation>Der verfolgte Lauf wurde bei Iteration %1 angehalten: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="608"/>
+        <location filename="../app/workbench/main_window.cpp" line="610"/>
         <source>The followed run wrote nothing new for %1 min: it may have stopped (File → Stop following ends following)</source>
         <translation>Der verfolgte Lauf hat seit %1 min nichts Neues geschrieben: er ist vielleicht beendet (Datei → Verfolgen beenden beendet das Verfolgen)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="612"/>
+        <location filename="../app/workbench/main_window.cpp" line="614"/>
         <source>The followed run is running, at iteration %1</source>
         <translation>Der verfolgte Lauf läuft, bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="636"/>
+        <location filename="../app/workbench/main_window.cpp" line="638"/>
         <source>CPU</source>
         <translation>CPU</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="636"/>
+        <location filename="../app/workbench/main_window.cpp" line="638"/>
         <source>GPU (%1)</source>
         <translation>GPU (%1)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="638"/>
+        <location filename="../app/workbench/main_window.cpp" line="640"/>
         <source>%1 of %2 experts ready in %3</source>
         <translation>%1 von %2 Experten bereit in %3</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="639"/>
+        <location filename="../app/workbench/main_window.cpp" line="641"/>
         <source>%1 of %2 experts in %3: Start trains the missing ones</source>
         <translation>%1 von %2 Experten in %3: Starten trainiert die fehlenden</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="646"/>
+        <location filename="../app/workbench/main_window.cpp" line="648"/>
         <source>%1 · %2</source>
         <translation>%1 · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="766"/>
+        <location filename="../app/workbench/main_window.cpp" line="771"/>
         <source> · %1 it/s · %2</source>
         <translation> · %1 it/s · %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="831"/>
+        <location filename="../app/workbench/main_window.cpp" line="850"/>
         <source>Saved run: %1</source>
         <translation>Gespeicherter Lauf: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="992"/>
+        <location filename="../app/workbench/main_window.cpp" line="1009"/>
         <source>A run is in progress. Quit anyway? Its last checkpoint (at most 10 iterations back) stays in its folder, and File → Open saved run… continues it.</source>
         <translation>Ein Lauf ist im Gange. Trotzdem beenden? Sein letzter Checkpoint (höchstens 10 Iterationen zurück) bleibt in seinem Ordner, und Datei → Gespeicherten Lauf öffnen… setzt ihn fort.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="656"/>
+        <location filename="../app/workbench/main_window.cpp" line="658"/>
         <source>Run started: %1 iterations</source>
         <translation>Lauf gestartet: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="591"/>
+        <location filename="../app/workbench/main_window.cpp" line="593"/>
         <source>Last written %1</source>
         <translation>Zuletzt geschrieben %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="670"/>
+        <location filename="../app/workbench/main_window.cpp" line="672"/>
         <source>Saved at %1</source>
         <translation>Gespeichert bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="733"/>
+        <location filename="../app/workbench/main_window.cpp" line="735"/>
         <source>Stepped to iteration %1</source>
         <translation>Einzelschritt bis Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="734"/>
+        <location filename="../app/workbench/main_window.cpp" line="736"/>
         <source>Paused at iteration %1</source>
         <translation>Pausiert bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="735"/>
+        <location filename="../app/workbench/main_window.cpp" line="737"/>
         <source>Resumed at iteration %1</source>
         <translation>Fortgesetzt bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="736"/>
+        <location filename="../app/workbench/main_window.cpp" line="738"/>
         <source>Stopped at iteration %1</source>
         <translation>Gestoppt bei Iteration %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="737"/>
+        <location filename="../app/workbench/main_window.cpp" line="742"/>
         <source>Finished: %1 iterations</source>
         <translation>Fertig: %1 Iterationen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="748"/>
+        <location filename="../app/workbench/main_window.cpp" line="753"/>
         <source>Iteration %1: update skipped</source>
         <translation>Iteration %1: Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="761"/>
+        <location filename="../app/workbench/main_window.cpp" line="766"/>
         <source>Iteration %1 / %2</source>
         <translation>Iteration %1 / %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="811"/>
+        <location filename="../app/workbench/main_window.cpp" line="816"/>
         <source>Setup refused: %1</source>
         <translation>Einrichtung abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="844"/>
+        <location filename="../app/workbench/main_window.cpp" line="861"/>
         <source>Image grid written to %1</source>
         <translation>Bildraster nach %1 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="844"/>
+        <location filename="../app/workbench/main_window.cpp" line="861"/>
         <source>Export failed: %1</source>
         <translation>Exportieren fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="851"/>
+        <location filename="../app/workbench/main_window.cpp" line="868"/>
         <source>%1 images written to class folders in %2</source>
         <translation>%1 Bilder in Klassenordner in %2 geschrieben</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="852"/>
+        <location filename="../app/workbench/main_window.cpp" line="869"/>
         <source>Export failed after %1 images: %2</source>
         <translation>Exportieren nach %1 Bildern fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="877"/>
-        <location filename="../app/workbench/main_window.cpp" line="880"/>
-        <location filename="../app/workbench/main_window.cpp" line="885"/>
+        <location filename="../app/workbench/main_window.cpp" line="894"/>
+        <location filename="../app/workbench/main_window.cpp" line="897"/>
+        <location filename="../app/workbench/main_window.cpp" line="902"/>
         <source>Export image grid</source>
         <translation>Bildraster exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="877"/>
-        <location filename="../app/workbench/main_window.cpp" line="890"/>
+        <location filename="../app/workbench/main_window.cpp" line="894"/>
+        <location filename="../app/workbench/main_window.cpp" line="907"/>
         <source>Scale (pixels per image pixel):</source>
         <translation>Maßstab (Pixel pro Bildpixel):</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="881"/>
+        <location filename="../app/workbench/main_window.cpp" line="898"/>
         <source>PNG images (*.png)</source>
         <translation>PNG-Bilder (*.png)</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="890"/>
-        <location filename="../app/workbench/main_window.cpp" line="898"/>
+        <location filename="../app/workbench/main_window.cpp" line="907"/>
+        <location filename="../app/workbench/main_window.cpp" line="915"/>
         <source>Export images</source>
         <translation>Bilder exportieren</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="894"/>
+        <location filename="../app/workbench/main_window.cpp" line="911"/>
         <source>Folder for the class folders</source>
         <translation>Ordner für die Klassenordner</translation>
     </message>
@@ -1695,123 +1705,123 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         <translation>Fehler: %1</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="66"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="68"/>
         <source>Loading %1…</source>
         <translation>%1 wird geladen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="73"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="75"/>
         <source>%1: %2 training and %3 test images of %4×%5×%6, %7 classes, %8</source>
         <translation>%1: %2 Trainings- und %3 Testbilder zu %4×%5×%6, %7 Klassen, %8</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="99"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="103"/>
         <source>Training %1 experts × %2 epochs into %3</source>
         <translation>%1 Experten × %2 Epochen werden in %3 trainiert</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="107"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="111"/>
         <source>Expert training stopped; %1 complete experts kept</source>
         <translation>Experten-Training gestoppt; %1 vollständige Experten behalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="110"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="114"/>
         <source>Experts ready: %1 in %2</source>
         <translation>Experten bereit: %1 in %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="162"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="166"/>
         <source>Iteration %1: %2. The run is paused at its last good state.</source>
         <translation>Iteration %1: %2. Der Lauf ist in seinem letzten guten Zustand pausiert.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="185"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="189"/>
         <source>Iteration %1: %2; update skipped</source>
         <translation>Iteration %1: %2; Aktualisierung übersprungen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="247"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="251"/>
         <source>Measuring memory against the number of student steps…</source>
         <translation>Speicherbedarf in Abhängigkeit von der Anzahl der Schüler-Schritte wird gemessen…</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="295"/>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="355"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="299"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="359"/>
         <source>Nothing to evaluate yet: start a run first</source>
         <translation>Noch nichts auszuwerten: Starten Sie zuerst einen Lauf</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="300"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="304"/>
         <source>Evaluating: %1 networks × %2 epochs</source>
         <translation>Auswertung: %1 Netze × %2 Epochen</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="318"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="322"/>
         <source>Iteration %1: the synthetic set scores %2</source>
         <translation>Iteration %1: Die synthetische Menge erreicht %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="312"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="316"/>
         <source>Evaluation stopped at iteration %1</source>
         <translation>Evaluation bei Iteration %1 gestoppt</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="305"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="309"/>
         <source>evaluation (%1): %2</source>
         <translation>Evaluation (%1): %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="310"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="314"/>
         <source>synthetic set</source>
         <translation>synthetischer Satz</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="336"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="340"/>
         <source>; %1: %2 ± %3 %</source>
         <translation>; %1: %2 ± %3 %</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="374"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="378"/>
         <source>Evaluating on %1: %2</source>
         <translation>Evaluiere auf %1: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="378"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="382"/>
         <source>%1, %2: %3</source>
         <translation>%1, %2: %3</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="398"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="402"/>
         <source>Iteration %1: evaluated on %2</source>
         <translation>Iteration %1: evaluiert auf %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="399"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="403"/>
         <source>Evaluation on other networks stopped at iteration %1</source>
         <translation>Evaluation auf anderen Netzen bei Iteration %1 angehalten</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="420"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="424"/>
         <source>Checkpoint not saved: %1. The run goes on; the last checkpoint is kept.</source>
         <translation>Checkpoint nicht gespeichert: %1. Der Lauf geht weiter; der letzte Checkpoint bleibt erhalten.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="430"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="434"/>
         <source>The run folder&apos;s files were not updated: %1. The run goes on.</source>
         <translation>Die Dateien im Laufordner wurden nicht aktualisiert: %1. Der Lauf geht weiter.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="439"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="443"/>
         <source>Cannot open %1: %2</source>
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="457"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="461"/>
         <source>Stop the current run before opening another one.</source>
         <translation>Stoppen Sie den aktuellen Lauf, bevor Sie einen anderen öffnen.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/run_worker_jobs.cpp" line="485"/>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="489"/>
         <source>Opened %1 at iteration %2 of %3</source>
         <translation>%1 bei Iteration %2 von %3 geöffnet</translation>
     </message>

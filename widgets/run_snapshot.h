@@ -32,6 +32,8 @@ struct EvalPoint {
     qint64 iteration = 0;
     double mean = 0, std = 0;
     QString what;  // e.g. "synthetic", "random real"
+    qint64 networks = 0;
+    qint64 diverged = 0;  // networks whose training diverged at the lr (they test at chance)
 };
 
 // Peak memory of one gradient computation with N student steps in one mode.

@@ -119,11 +119,16 @@ int run_eval(const Settings& s, const Options& o, const PreparedData& data, Metr
             bar.finish();
             const auto line = subject.label + on + ": test accuracy " + result.summary();
             std::cout << line << " in " << cli::format_duration(result.seconds) << "\n";
+            if (result.diverged > 0)
+                std::cout << "  " << result.diverged << " of " << cfg.networks << " " << arch << " networks diverged at lr "
+                          << subject.lr << " (their parameters became NaN or infinite) and test at chance; a network "
+                          << "without normalisation may need a smaller lr than the ConvNet the set was distilled with\n";
             summary.push_back(line);
             log.add({{"kind", "eval"}, {"set", subject.set}, {"arch", arch},
                      {"images", std::to_string(subject.images)}, {"networks", std::to_string(cfg.networks)},
                      {"epochs", std::to_string(cfg.epochs)}, {"accuracy_mean", number(result.mean)},
-                     {"accuracy_std", number(result.std)}, {"seconds", number(result.seconds)}});
+                     {"accuracy_std", number(result.std)}, {"diverged", std::to_string(result.diverged)},
+                     {"seconds", number(result.seconds)}});
         }
     }
     if (summary.size() > 1) {

@@ -62,6 +62,8 @@ EvalPoint eval_point(std::int64_t iteration, const EvalResult& r, const QString&
     e.mean = r.mean;
     e.std = r.std;
     e.what = what;
+    e.networks = static_cast<qint64>(r.accuracies.size());
+    e.diverged = r.diverged;
     return e;
 }
 

@@ -42,6 +42,7 @@ MetricsLog::Row eval_row(const std::string& what, std::int64_t iteration, const 
             {"networks", std::to_string(r.accuracies.size())},
             {"accuracy_mean", number(r.mean)},
             {"accuracy_std", number(r.std)},
+            {"diverged", std::to_string(r.diverged)},
             {"seconds", number(r.seconds)}};
 }
 

@@ -22,9 +22,11 @@ EvalConfig EvalConfig::from_settings(const Settings& s, const std::string& datas
 }
 
 std::string EvalResult::summary() const {
-    char buf[96];
-    std::snprintf(buf, sizeof buf, "%.2f +- %.2f %% (%zu networks)", 100.0 * mean, 100.0 * std, accuracies.size());
-    return buf;
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "%.2f +- %.2f %% (%zu networks", 100.0 * mean, 100.0 * std, accuracies.size());
+    std::string s = buf;
+    if (diverged > 0) s += ", " + std::to_string(diverged) + " diverged";
+    return s + ")";
 }
 
 EvalResult evaluate_set(const PreparedData& data, const Tensor& images, const Tensor& targets, double lr,
@@ -62,11 +64,17 @@ EvalResult evaluate_set(const PreparedData& data, const Tensor& images, const Te
             train_epoch(*net, theta, x, y, cfg.batch, *sgd, dsa, rng, nullptr, running_stats);
             // The reference decays once, after pass epochs/2 + 1, with a new optimiser (momentum reset).
             if (ep == cfg.epochs / 2 + 1) sgd = std::make_unique<FlatSgd>(0.1 * lr, cfg.momentum, cfg.weight_decay);
-            p.done += 1;
+            const bool diverged = !theta.isfinite().all().item<bool>();
+            // The passes a diverged network skips count as done: nothing would change in them.
+            p.done += diverged ? cfg.epochs + 1 - ep : 1;
             p.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             p.detail = (cfg.arch == "convnet" ? "network " : cfg.arch + " ") + std::to_string(n + 1) + "/" +
                        std::to_string(cfg.networks);
             if (progress && !progress(p)) throw Error("evaluation cancelled");
+            if (diverged) {
+                r.diverged += 1;
+                break;
+            }
         }
         r.accuracies.push_back(accuracy(*net, theta, data.test_x, data.test_y, 512, running_stats));
     }

@@ -37,10 +37,15 @@ struct EvalResult {
     double mean = 0;
     double std = 0;                  // population standard deviation, as numpy's std
     double seconds = 0;
-    std::string summary() const;     // "81.23 +- 0.45 % (5 networks)"
+    // Networks whose parameters stopped being finite in training (the lr too large for them, as for
+    // AlexNet, which has no normalisation). They train no further, since NaN stays NaN, and count at
+    // the accuracy they test at (chance), so the mean is what training them to the end gives.
+    std::int64_t diverged = 0;
+    std::string summary() const;     // "81.23 +- 0.45 % (5 networks)", "10.00 +- 0.00 % (2 networks, 2 diverged)"
 };
 
-// Trains cfg.networks fresh networks of cfg.arch on (images, targets) with learning rate `lr` and tests them.
+// Trains cfg.networks fresh networks of cfg.arch on (images, targets) with learning rate `lr` and tests them;
+// a network that diverges stops training there (EvalResult::diverged).
 // targets: int64 class indices [N], or probabilities [N, K] (soft-target cross-entropy).
 EvalResult evaluate_set(const PreparedData& data, const Tensor& images, const Tensor& targets, double lr,
                         const EvalConfig& cfg, const ProgressFn& progress = nullptr);
