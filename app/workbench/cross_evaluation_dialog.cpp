@@ -130,15 +130,16 @@ int CrossEvaluationDialog::columnFor(const QString& what) {
 
 void CrossEvaluationDialog::showResult(const QString& arch, const EvalPoint& point) {
     const int r = rowFor(arch), c = columnFor(point.what);
-    QString text = QStringLiteral("%1 ± %2 %").arg(100 * point.mean, 0, 'f', 2).arg(100 * point.std, 0, 'f', 2);
-    if (point.diverged > 0) text += QLatin1Char(' ') + tr("(%1 of %2 diverged)").arg(point.diverged).arg(point.networks);
-    auto* item = new QTableWidgetItem(text);
-    if (point.diverged > 0)
+    auto* item = new QTableWidgetItem(
+        QStringLiteral("%1 ± %2 %").arg(100 * point.mean, 0, 'f', 2).arg(100 * point.std, 0, 'f', 2));
+    if (point.diverged > 0) {
+        item->setText(item->text() + QLatin1Char(' ') + tr("(%1 of %2 diverged)").arg(point.diverged).arg(point.networks));
         item->setToolTip(tr("The training of %1 of these %2 networks diverged at the lr they trained with: their parameters "
                             "became NaN or infinite, so they stopped there and test at chance. Networks without "
                             "normalisation (alexnet) need a smaller lr than the ConvNet the set was distilled with.")
                              .arg(point.diverged)
                              .arg(point.networks));
+    }
     item->setData(Qt::UserRole, point.mean);
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     table_->setItem(r, c, item);
