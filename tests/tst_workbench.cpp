@@ -471,6 +471,9 @@ private Q_SLOTS:
         w->openRun(checkpoint);
         waitForState(*w, WorkerState::Paused);
         QCOMPARE(w->worker()->iteration(), saved.iteration);
+        // The log says the run was opened, not that one started.
+        QTRY_VERIFY_WITH_TIMEOUT(w->log().join('\n').contains("Opened " + checkpoint), 5000);
+        QVERIFY2(!w->log().join('\n').contains("Run started"), qPrintable(w->log().join('\n')));
         QTRY_COMPARE_WITH_TIMEOUT(w->latestImages().iteration, saved.iteration, 5000);
         QCOMPARE(w->latestImages().pixels, saved.pixels);  // exactly the saved images
         QTRY_COMPARE_WITH_TIMEOUT(w->lossView()->stepCount(), static_cast<int>(saved.iteration), 5000);
