@@ -586,7 +586,7 @@ private Q_SLOTS:
         const qint64 at = w->worker()->iteration();
         QVERIFY2(w->statusText().endsWith(" · " + main_tr("Iteration %1 / %2").arg(at).arg(100000)), qPrintable(w->statusText()));
         const QString log = w->log().join('\n');
-        QCOMPARE(log.count(main_tr("Run started: %1 iterations").arg(100000)), 1);
+        QCOMPARE(log.count(QCoreApplication::translate("distillery::ui::RunWorker", "Run started: %1 iterations").arg(100000)), 1);
         QCOMPARE(log.count(main_tr("Paused at iteration %1").arg(at)), 1);
     }
 

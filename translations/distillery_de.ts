@@ -1346,11 +1346,6 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         <translation>Ein Lauf ist im Gange. Trotzdem beenden? Sein letzter Checkpoint (höchstens 10 Iterationen zurück) bleibt in seinem Ordner, und Datei → Gespeicherten Lauf öffnen… setzt ihn fort.</translation>
     </message>
     <message>
-        <location filename="../app/workbench/main_window.cpp" line="658"/>
-        <source>Run started: %1 iterations</source>
-        <translation>Lauf gestartet: %1 Iterationen</translation>
-    </message>
-    <message>
         <location filename="../app/workbench/main_window.cpp" line="593"/>
         <source>Last written %1</source>
         <translation>Zuletzt geschrieben %1</translation>
@@ -1728,6 +1723,11 @@ exact: derselbe Gradient wie bei unrolled, mit konstantem Aktivierungsspeicher</
         <location filename="../app/workbench/run_worker_jobs.cpp" line="114"/>
         <source>Experts ready: %1 in %2</source>
         <translation>Experten bereit: %1 in %2</translation>
+    </message>
+    <message>
+        <location filename="../app/workbench/run_worker_jobs.cpp" line="148"/>
+        <source>Run started: %1 iterations</source>
+        <translation>Lauf gestartet: %1 Iterationen</translation>
     </message>
     <message>
         <location filename="../app/workbench/run_worker_jobs.cpp" line="166"/>

@@ -32,7 +32,6 @@
 #include <algorithm>
 #include <exception>
 #include <numeric>
-#include <utility>
 
 #include "common/message.h"
 #include "workbench/cross_evaluation_dialog.h"
@@ -656,8 +655,6 @@ void MainWindow::connectWorker() {
         lr_->clear();
         memory_->setMemoryKind(kind);
         recent_seconds_.clear();
-        // An opened run is not started: its log line says where it was opened.
-        if (!std::exchange(opening_run_, false)) appendLog(tr("Run started: %1 iterations").arg(total));
     });
     connect(worker_, &RunWorker::stepsReady, this, &MainWindow::onSteps);
     connect(worker_, &RunWorker::imagesReady, this, &MainWindow::showImages);
@@ -844,7 +841,6 @@ void MainWindow::showPresetChoices() {
 }
 
 void MainWindow::showOpenedRun(const QString& checkpoint, const QString& settings_text, const QString& experts_dir) {
-    opening_run_ = true;  // the worker's runStarted follows for the opened run
     const QSignalBlocker block(preset_);
     // One opened run at a time in the list: the newest replaces the one before.
     for (int i = preset_->count() - 1; i >= 0; --i)

@@ -164,7 +164,6 @@ private:
     QByteArray default_layout_;
     bool setup_ready_ = false;
     bool experts_ready_ = false;
-    bool opening_run_ = false;  // between a run's opening and the worker's runStarted for it
     QString run_folder_;  // the folder of the run whose checkpoint was saved last
     RunFollower* follower_ = nullptr;  // the run followed, read-only; null when none
     QString follow_dir_;               // where the folder dialog of Follow opens

@@ -145,6 +145,7 @@ void RunWorker::createRun() {
     since_steps_.start();
     since_images_.start();
     Q_EMIT runStarted(cfg.iterations, qs(run->memory_kind()));
+    Q_EMIT message(tr("Run started: %1 iterations").arg(cfg.iterations));
     publishHyperparameters();
     publishImages();
 }
