@@ -198,6 +198,11 @@ private Q_SLOTS:
         const auto rows = QString::fromUtf8(csv.readAll());
         QVERIFY2(rows.contains("eval,random_real,convnet,") && rows.contains("eval,random_real_soft,convnet,"),
                  qPrintable(rows));
+        // Without a set, eval evaluates that random subset alone: a baseline on another network
+        // without training the set's networks again.
+        const auto alone = run_cli(args);
+        QVERIFY2(alone.code == 0, qPrintable(alone.err));
+        QCOMPARE(number_after(alone.out, "random real subset (ipc 2): test accuracy"), hard);
         // Without a synthetic set there is nothing to put beside the baselines.
         args.append("--baselines");
         QCOMPARE(run_cli(args).code, 2);

@@ -50,7 +50,7 @@ SyntheticSet checked_synthetic_set(const Options& o, const PreparedData& data) {
 }
 
 // The random real subsets `distill` evaluates beside its set (DistillRun::evaluate_random_real):
-// the set's images per class, the run's seed + 1, lr_teacher; soft labels of the set's kind.
+// the set's images per class, baseline_real_subset, lr_teacher; soft labels of the set's kind.
 std::vector<EvalSubject> baselines_for(const Settings& s, const Options& o, const PreparedData& data,
                                        SyntheticSet& set) {
     const auto ipc = set.info.count("ipc") ? std::stoll(set.info["ipc"]) : set.images.size(0) / data.num_classes();
@@ -62,7 +62,7 @@ std::vector<EvalSubject> baselines_for(const Settings& s, const Options& o, cons
     const auto cfg = DistillConfig::from_settings(b, data.name);
     const std::string what = "random real subset (ipc " + std::to_string(ipc) + ")";
     std::vector<EvalSubject> out;
-    auto [x, y] = random_real_subset(data, ipc, cfg.seed + 1);
+    auto [x, y] = baseline_real_subset(data, ipc, cfg.seed);
     out.push_back({what + ", hard labels", "random_real", x.size(0), cfg.lr_teacher,
                    [&data, x, y, lr = cfg.lr_teacher](const EvalConfig& e, const ProgressFn& p) {
                        return evaluate_set(data, x, y, lr, e, p);
@@ -94,7 +94,7 @@ int run_eval(const Settings& s, const Options& o, const PreparedData& data, Metr
     } else {
         if (o.baselines) throw Error("--baselines compares a synthetic set (--synthetic FILE) with random real subsets");
         const auto ipc = s.integer("ipc", 10);
-        auto [images, labels] = random_real_subset(data, ipc, static_cast<std::uint64_t>(s.integer("seed", 0)));
+        auto [images, labels] = baseline_real_subset(data, ipc, static_cast<std::uint64_t>(s.integer("seed", 0)));
         const double lr = s.number("lr_teacher", 0.01);
         subjects.push_back({"random real subset (ipc " + std::to_string(ipc) + ")", "random_real", images.size(0), lr,
                             [&data, images, labels, lr](const EvalConfig& e, const ProgressFn& p) {

@@ -40,7 +40,8 @@ commands:
   distill    run a distillation preset or config to completion; writes the synthetic set
              (synthetic.dsyn), the learned lr, per-step metrics and evaluations into --out
   experts    train expert trajectories into a folder (continues an interrupted generation)
-  eval       evaluate a random real subset (--ipc), or a synthetic set (--synthetic FILE)
+  eval       evaluate a synthetic set (--synthetic FILE), or alone the random real subset that
+             `distill` compares with (--ipc)
   presets    list the presets; `presets NAME` prints one
   info       print the runtime and the data set the settings select
   export-pt  write a synthetic set (--synthetic FILE) as images_best.pt, labels_best.pt and

@@ -538,7 +538,7 @@ EvalResult DistillRun::evaluate(const EvalConfig& cfg, const ProgressFn& progres
 
 EvalResult DistillRun::evaluate_random_real(const EvalConfig& cfg, bool soft, const ProgressFn& progress) const {
     const auto run_cfg = config();
-    const auto [x, y] = random_real_subset(*data_, run_cfg.ipc, run_cfg.seed + 1);
+    const auto [x, y] = baseline_real_subset(*data_, run_cfg.ipc, run_cfg.seed);
     const bool soft_labels = soft && run_cfg.labels != LabelMode::Hard;
     const auto targets = soft_labels ? soft_targets_for(x, y) : y;
     return evaluate_set(*data_, x, targets, run_cfg.lr_teacher, cfg, progress);

@@ -92,4 +92,8 @@ std::pair<Tensor, Tensor> random_real_subset(const PreparedData& data, std::int6
     return {data.train_x.index_select(0, chosen), data.train_y.index_select(0, chosen)};
 }
 
+std::pair<Tensor, Tensor> baseline_real_subset(const PreparedData& data, std::int64_t ipc, std::uint64_t run_seed) {
+    return random_real_subset(data, ipc, run_seed + 1);
+}
+
 }  // namespace distillery

@@ -54,4 +54,8 @@ EvalResult evaluate_set(const PreparedData& data, const Tensor& images, const Te
 // (hard labels), in model space.
 std::pair<Tensor, Tensor> random_real_subset(const PreparedData& data, std::int64_t ipc, std::uint64_t seed);
 
+// The random real subset a run of seed `run_seed` is compared with. `distill`, the workbench and
+// `eval` (with --baselines, or --ipc without a set) all draw this one, so their baselines agree.
+std::pair<Tensor, Tensor> baseline_real_subset(const PreparedData& data, std::int64_t ipc, std::uint64_t run_seed);
+
 }  // namespace distillery
