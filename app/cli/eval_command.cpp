@@ -49,6 +49,16 @@ SyntheticSet checked_synthetic_set(const Options& o, const PreparedData& data) {
     return set;
 }
 
+// The random real subset with hard labels that `distill` evaluates beside its set (seed + 1 of
+// the run's seed, baseline_real_subset), trained at lr_teacher.
+EvalSubject hard_real_subset(const PreparedData& data, std::int64_t ipc, std::uint64_t run_seed, double lr,
+                             const std::string& label) {
+    auto [x, y] = baseline_real_subset(data, ipc, run_seed);
+    return {label, "random_real", x.size(0), lr, [&data, x, y, lr](const EvalConfig& e, const ProgressFn& p) {
+                return evaluate_set(data, x, y, lr, e, p);
+            }};
+}
+
 // The random real subsets `distill` evaluates beside its set (DistillRun::evaluate_random_real):
 // the set's images per class, baseline_real_subset, lr_teacher; soft labels of the set's kind.
 std::vector<EvalSubject> baselines_for(const Settings& s, const Options& o, const PreparedData& data,
@@ -62,17 +72,13 @@ std::vector<EvalSubject> baselines_for(const Settings& s, const Options& o, cons
     const auto cfg = DistillConfig::from_settings(b, data.name);
     const std::string what = "random real subset (ipc " + std::to_string(ipc) + ")";
     std::vector<EvalSubject> out;
-    auto [x, y] = baseline_real_subset(data, ipc, cfg.seed);
-    out.push_back({what + ", hard labels", "random_real", x.size(0), cfg.lr_teacher,
-                   [&data, x, y, lr = cfg.lr_teacher](const EvalConfig& e, const ProgressFn& p) {
-                       return evaluate_set(data, x, y, lr, e, p);
-                   }});
+    out.push_back(hard_real_subset(data, ipc, cfg.seed, cfg.lr_teacher, what + ", hard labels"));
     if (!soft) return out;
     // The soft labels come from the experts, as the run made its own.
     const auto experts_dir = experts_dir_for(b, o);
     check_experts_fit(experts_dir, data, ExpertConfig::from_settings(b, data.name));
     auto run = std::make_shared<DistillRun>(std::make_shared<PreparedData>(data), experts_dir, cfg);
-    out.push_back({what + ", " + label_mode + " soft labels", "random_real_soft", x.size(0), cfg.lr_teacher,
+    out.push_back({what + ", " + label_mode + " soft labels", "random_real_soft", out.front().images, cfg.lr_teacher,
                    [run](const EvalConfig& e, const ProgressFn& p) { return run->evaluate_random_real(e, true, p); }});
     return out;
 }
@@ -94,12 +100,9 @@ int run_eval(const Settings& s, const Options& o, const PreparedData& data, Metr
     } else {
         if (o.baselines) throw Error("--baselines compares a synthetic set (--synthetic FILE) with random real subsets");
         const auto ipc = s.integer("ipc", 10);
-        auto [images, labels] = baseline_real_subset(data, ipc, static_cast<std::uint64_t>(s.integer("seed", 0)));
-        const double lr = s.number("lr_teacher", 0.01);
-        subjects.push_back({"random real subset (ipc " + std::to_string(ipc) + ")", "random_real", images.size(0), lr,
-                            [&data, images, labels, lr](const EvalConfig& e, const ProgressFn& p) {
-                                return evaluate_set(data, images, labels, lr, e, p);
-                            }});
+        subjects.push_back(hard_real_subset(data, ipc, static_cast<std::uint64_t>(s.integer("seed", 0)),
+                                            s.number("lr_teacher", 0.01),
+                                            "random real subset (ipc " + std::to_string(ipc) + ")"));
     }
     const auto archs = parse_architectures(o.arch);
     std::vector<std::string> summary;
